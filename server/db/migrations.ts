@@ -1,0 +1,61 @@
+/**
+ * Schema migrations, applied in order. `PRAGMA user_version` stores how many have run, so a
+ * migration must never be edited once released: append a new one instead.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE workers (
+    id TEXT PRIMARY KEY,
+    hostname TEXT NOT NULL,
+    info TEXT NOT NULL,
+    status TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL
+  );
+
+  CREATE TABLE runs (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    status TEXT NOT NULL,
+    config TEXT NOT NULL,
+    worker_id TEXT,
+    output_dir TEXT NOT NULL,
+    resume_from TEXT,
+    failure TEXT,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    ended_at TEXT
+  );
+  CREATE INDEX runs_status ON runs(status, created_at);
+
+  CREATE TABLE metric_points (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    step INTEGER NOT NULL,
+    point TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE run_logs (
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    line TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE uploads (
+    sha256 TEXT PRIMARY KEY,
+    size_bytes INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    original_name TEXT NOT NULL,
+    duration_seconds REAL,
+    created_at TEXT NOT NULL
+  );
+
+  CREATE TABLE presets (
+    name TEXT PRIMARY KEY,
+    config TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  `,
+];

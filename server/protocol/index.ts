@@ -1,0 +1,4 @@
+export * from './envelope.ts';
+export * from './events.ts';
+export * from './runs.ts';
+export * from './workers.ts';

@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../db/database.ts';
+import type { PresetsRepo } from '../db/presets-repo.ts';
+import type { RunService } from '../runs/service.ts';
+import type { WorkerRegistry } from '../workers/registry.ts';
+import { registerHealthRoutes } from './health.ts';
+import { registerPresetRoutes } from './presets.ts';
+import { registerRunRoutes } from './runs.ts';
+
+export interface RouteDeps {
+  db: Db;
+  runs: RunService;
+  registry: WorkerRegistry;
+  presets: PresetsRepo;
+  now: () => string;
+  dataDir: string;
+}
+
+export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  registerHealthRoutes(app, deps);
+  registerPresetRoutes(app, deps);
+  registerRunRoutes(app, deps);
+}

@@ -1,0 +1,26 @@
+import type { EngineConfig } from '../protocol/runs.ts';
+import type { WorkerRegistration } from '../protocol/workers.ts';
+
+export type PlacementCheck = { ok: true } | { ok: false; reason: string };
+
+/** Returns true when the run's config asks for anything that needs a CUDA device. */
+export function configNeedsGpu(config: EngineConfig): boolean {
+  return (
+    (config.quantization_bit !== undefined && config.quantization_bit !== null) ||
+    config.bf16 === true ||
+    config.fp16 === true ||
+    config.pure_bf16 === true ||
+    (typeof config.deepspeed === 'string' && config.deepspeed !== '')
+  );
+}
+
+/** Decides whether a worker can take a run now, with the reason when it cannot. */
+export function workerCanRun(worker: WorkerRegistration, config: EngineConfig): PlacementCheck {
+  if (worker.engine.state !== 'ready') {
+    return { ok: false, reason: `engine not ready: ${worker.engine.reason}` };
+  }
+  if (configNeedsGpu(config) && worker.gpus.length === 0) {
+    return { ok: false, reason: 'the config needs a GPU and this worker has none' };
+  }
+  return { ok: true };
+}

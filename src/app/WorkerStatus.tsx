@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useConnection } from '../api/socket.ts';
+
+/** The top bar's worker and engine summary, with a details panel that says how to fix an engine. */
+export function WorkerStatus() {
+  const { t } = useTranslation();
+  const workers = useConnection((state) => state.workers);
+  const [open, setOpen] = useState(false);
+
+  const online = workers.filter((worker) => worker.status === 'online');
+  const ready = online.filter((worker) => worker.engine.state === 'ready');
+  const tone = online.length === 0 ? 'bad' : ready.length === online.length ? 'good' : 'warn';
+
+  return (
+    <div className="worker-status">
+      <button
+        type="button"
+        className={`chip chip-${tone}`}
+        data-testid="worker-status"
+        data-online={online.length}
+        onClick={() => setOpen((value) => !value)}
+      >
+        {online.length === 0
+          ? t('topBar.noWorkers')
+          : t('topBar.workersOnline', { count: online.length })}
+        {online.length > 0 && ready.length < online.length
+          ? ` · ${t('topBar.engineNotReady')}`
+          : ''}
+      </button>
+      {open && (
+        <div className="popover" data-testid="worker-list">
+          <h3>{t('workers.title')}</h3>
+          {workers.length === 0 && <p className="muted">{t('topBar.noWorkers')}</p>}
+          <ul>
+            {workers.map((worker) => (
+              <li key={worker.workerId} className="worker-row">
+                <div>
+                  <strong>{worker.hostname}</strong> <code>{worker.workerId}</code>{' '}
+                  <span className={`pill pill-${worker.status}`}>
+                    {t(`workers.${worker.status}`)}
+                  </span>
+                </div>
+                <div className="muted">
+                  {worker.gpus.length === 0
+                    ? t('topBar.cpuOnly')
+                    : `${t('topBar.gpus', { count: worker.gpus.length })}: ${worker.gpus.map((gpu) => gpu.name).join(', ')}`}
+                </div>
+                {worker.engine.state === 'ready' ? (
+                  <div>{t('topBar.engineReady', { version: worker.engine.version })}</div>
+                ) : (
+                  <div className="engine-problem" data-testid="engine-not-ready">
+                    <div>
+                      {t('topBar.engineNotReady')}:{' '}
+                      {t(`engineProblems.${worker.engine.code}`, {
+                        python: worker.engine.python ?? '',
+                      })}
+                    </div>
+                    <div className="muted">{worker.engine.reason}</div>
+                    <div>
+                      {t('workers.fix')}: <code>{worker.engine.fix}</code>
+                    </div>
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
