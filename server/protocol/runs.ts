@@ -115,6 +115,8 @@ export interface RunStartCommand {
   runId: string;
   outputDir: string;
   config: EngineConfig;
+  /** Continue in an existing output folder: keep its checkpoints and `trainer_log.jsonl`. */
+  resume: boolean;
 }
 
 export interface RunAbortCommand {

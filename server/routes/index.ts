@@ -3,8 +3,12 @@ import type { Db } from '../db/database.ts';
 import type { PresetsRepo } from '../db/presets-repo.ts';
 import type { RunService } from '../runs/service.ts';
 import type { WorkerRegistry } from '../workers/registry.ts';
+import { registerDatasetRoutes } from './datasets.ts';
+import { registerDemoRoutes } from './demo.ts';
 import { registerHealthRoutes } from './health.ts';
+import { registerModelRoutes } from './models.ts';
 import { registerPresetRoutes } from './presets.ts';
+import { registerRunActionRoutes } from './run-actions.ts';
 import { registerRunRoutes } from './runs.ts';
 
 export interface RouteDeps {
@@ -20,4 +24,8 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   registerHealthRoutes(app, deps);
   registerPresetRoutes(app, deps);
   registerRunRoutes(app, deps);
+  registerRunActionRoutes(app, deps);
+  registerDatasetRoutes(app, deps);
+  registerModelRoutes(app, deps);
+  registerDemoRoutes(app, deps);
 }

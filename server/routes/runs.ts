@@ -56,13 +56,4 @@ export function registerRunRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
     return ok(snapshot.points);
   });
-
-  app.post<{ Params: { id: string } }>('/api/runs/:id/abort', async (request, reply) => {
-    const result = deps.runs.abort(request.params.id);
-    if (!result.ok) {
-      const status = result.error.code === 'not_found' ? 404 : 409;
-      return reply.code(status).send(result);
-    }
-    return ok(result.data);
-  });
 }

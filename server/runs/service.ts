@@ -69,6 +69,26 @@ export class RunService {
     return this.repo.get(id) ?? run;
   }
 
+  /**
+   * Queues a new run that continues a failed or aborted one in the same output folder.
+   * LLaMA-Factory resumes from the folder's last checkpoint by itself when
+   * `overwrite_output_dir` is off.
+   */
+  resume(runId: string): Ack<RunSummary> {
+    const previous = this.repo.get(runId);
+    if (!previous) {
+      return fail('not_found', `Run "${runId}" not found.`);
+    }
+    if (previous.status !== 'failed' && previous.status !== 'aborted') {
+      return fail(
+        'conflict',
+        `Run "${runId}" is ${previous.status}; only failed or aborted runs can resume.`,
+      );
+    }
+    const { overwrite_output_dir: _dropped, ...config } = previous.config;
+    return ok(this.create({ name: `${previous.name} (resumed)`, config, resumeFrom: runId }));
+  }
+
   get(id: string): RunSummary | null {
     return this.repo.get(id);
   }
@@ -128,30 +148,33 @@ export class RunService {
     this.logger.info({ runId: run.id, workerId }, 'run dispatched');
     this.changed(run.id);
 
-    socket
-      .timeout(START_ACK_TIMEOUT_MS)
-      .emit(
-        'run:start',
-        { runId: run.id, outputDir: run.outputDir, config: run.config },
-        (error, ack) => {
-          if (error || !ack.ok) {
-            const reason = error ? error.message : ack.ok ? '' : ack.error.message;
-            this.logger.error({ runId: run.id, workerId, reason }, 'worker did not start run');
-            const current = this.repo.get(run.id);
-            if (current?.status === 'starting') {
-              this.repo.setStatus(run.id, 'failed', this.now(), {
-                kind: 'spawn_failed',
-                message: reason,
-                exitCode: null,
-                signal: null,
-                logTail: [],
-              });
-              this.changed(run.id);
-            }
-            this.schedule();
+    socket.timeout(START_ACK_TIMEOUT_MS).emit(
+      'run:start',
+      {
+        runId: run.id,
+        outputDir: run.outputDir,
+        config: run.config,
+        resume: run.resumeFrom !== null,
+      },
+      (error, ack) => {
+        if (error || !ack.ok) {
+          const reason = error ? error.message : ack.ok ? '' : ack.error.message;
+          this.logger.error({ runId: run.id, workerId, reason }, 'worker did not start run');
+          const current = this.repo.get(run.id);
+          if (current?.status === 'starting') {
+            this.repo.setStatus(run.id, 'failed', this.now(), {
+              kind: 'spawn_failed',
+              message: reason,
+              exitCode: null,
+              signal: null,
+              logTail: [],
+            });
+            this.changed(run.id);
           }
-        },
-      );
+          this.schedule();
+        }
+      },
+    );
   }
 
   abort(runId: string): Ack<RunSummary> {

@@ -27,7 +27,11 @@ export interface FollowFileOptions {
 
 export interface FileFollower {
   /** Stops watching and polling, and resolves after the read in progress has finished. */
-  stop(): Promise<void>;
+  /**
+   * Stops following. With `drain`, it first reads everything written so far and delivers a
+   * final line that has no newline, so nothing an exited writer left behind is lost.
+   */
+  stop(options?: { drain?: boolean }): Promise<void>;
 }
 
 const DEFAULT_POLL_MS = 1_000;
@@ -196,11 +200,25 @@ export function followFile(path: string, options: FollowFileOptions): FileFollow
   requestRead();
 
   return {
-    async stop() {
-      stopped = true;
+    async stop(stopOptions?: { drain?: boolean }) {
       clearInterval(pollTimer);
       watcher?.close();
       watcher = null;
+      if (stopOptions?.drain && !stopped) {
+        await reading;
+        try {
+          await readNewBytes();
+        } catch (error) {
+          reportError(error);
+        }
+        for (const line of splitter.flush()) {
+          lineCount += 1;
+          if (lineCount >= firstDelivered) {
+            options.onLine(line, lineCount);
+          }
+        }
+      }
+      stopped = true;
       await reading;
     },
   };

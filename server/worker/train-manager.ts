@@ -78,7 +78,7 @@ export class TrainManager {
     // A fresh (non-resumed) run must not read metric lines left by an earlier run in the folder.
     const trainerLog = path.join(outputDir, TRAINER_LOG_FILE);
     const engineLog = path.join(outputDir, ENGINE_LOG_FILE);
-    if (!command.config.resume_from_checkpoint) {
+    if (!command.resume && !command.config.resume_from_checkpoint) {
       fs.rmSync(trainerLog, { force: true });
     }
     fs.rmSync(engineLog, { force: true });
@@ -243,7 +243,7 @@ export class TrainManager {
     });
 
     return async () => {
-      await Promise.all([metricsFollower.stop(), logFollower.stop()]);
+      await Promise.all([metricsFollower.stop({ drain: true }), logFollower.stop({ drain: true })]);
       if (timer) {
         clearTimeout(timer);
       }

@@ -1,3 +1,5 @@
+import type { Widen } from './widen.ts';
+
 /** English catalogue; the shape of every other catalogue is checked against this one. */
 export const en = {
   app: {
@@ -74,5 +76,4 @@ export const en = {
   },
 };
 
-type Widen<T> = { [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 export type Catalogue = Widen<typeof en>;

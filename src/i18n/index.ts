@@ -1,7 +1,6 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en.ts';
-import { zhCN } from './zh-CN.ts';
+import { catalogues } from './catalogues.ts';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English' },
@@ -20,7 +19,10 @@ function initialLanguage(): LanguageCode {
 }
 
 void i18next.use(initReactI18next).init({
-  resources: { en: { translation: en }, 'zh-CN': { translation: zhCN } },
+  resources: {
+    en: { translation: catalogues.en },
+    'zh-CN': { translation: catalogues['zh-CN'] },
+  },
   lng: initialLanguage(),
   fallbackLng: 'en',
   interpolation: { escapeValue: false },

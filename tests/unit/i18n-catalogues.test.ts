@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { en } from '../../src/i18n/en.ts';
-import { zhCN } from '../../src/i18n/zh-CN.ts';
+import { catalogues } from '../../src/i18n/catalogues.ts';
 
 function flatten(value: unknown, prefix = ''): Map<string, string> {
   const entries = new Map<string, string>();
@@ -20,8 +19,8 @@ function placeholders(text: string): string[] {
   return [...text.matchAll(/\{\{(\w+)\}\}/g)].map((match) => match[1] ?? '').sort();
 }
 
-const english = flatten(en);
-const chinese = flatten(zhCN);
+const english = flatten(catalogues.en);
+const chinese = flatten(catalogues['zh-CN']);
 
 describe('i18n catalogues', () => {
   it('has every English key in Chinese', () => {
