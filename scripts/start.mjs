@@ -55,6 +55,28 @@ if (!fs.existsSync(builtIndex) || newestMtime(sources) > fs.statSync(builtIndex)
   step('Building the web UI (vite build)', npm, ['run', 'build', '--silent']);
 }
 
+// The demo's audio is spoken by espeak-ng, a Debian package; install it when we may.
+const hasEspeak = spawnSync('sh', ['-c', 'command -v espeak-ng'], { stdio: 'ignore' }).status === 0;
+if (!hasEspeak) {
+  const canApt =
+    process.getuid?.() === 0 &&
+    spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
+  if (canApt) {
+    step(
+      'Installing espeak-ng for the demo audio (apt-get)',
+      'sh',
+      ['-c', 'apt-get update -qq && apt-get install -y -qq espeak-ng'],
+      {
+        optional: true,
+      },
+    );
+  } else {
+    console.warn(
+      '[audio-board] espeak-ng is missing, so the demo audio cannot be built: install it (Debian/Ubuntu: sudo apt-get install espeak-ng).',
+    );
+  }
+}
+
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 step(
   'Setting up the engine environment (LLaMA-Factory; cached after the first run)',

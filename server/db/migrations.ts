@@ -58,4 +58,8 @@ export const MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
+  // Runs of other engine commands (export) share the run table, queue and log streaming.
+  `
+  ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'train';
+  `,
 ];

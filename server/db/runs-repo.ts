@@ -3,6 +3,7 @@ import type {
   EngineConfig,
   MetricPoint,
   RunFailure,
+  RunKind,
   RunStatus,
   RunSummary,
 } from '../protocol/runs.ts';
@@ -10,6 +11,7 @@ import type { Db } from './database.ts';
 
 interface RunRow {
   id: string;
+  kind: RunKind;
   name: string;
   status: RunStatus;
   config: string;
@@ -24,6 +26,7 @@ interface RunRow {
 
 export interface NewRun {
   id: string;
+  kind: RunKind;
   name: string;
   config: EngineConfig;
   outputDir: string;
@@ -37,11 +40,12 @@ export class RunsRepo {
   create(run: NewRun): RunSummary {
     this.db
       .prepare(
-        `INSERT INTO runs (id, name, status, config, output_dir, resume_from, created_at)
-         VALUES (?, ?, 'queued', ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, kind, name, status, config, output_dir, resume_from, created_at)
+         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)`,
       )
       .run(
         run.id,
+        run.kind,
         run.name,
         JSON.stringify(run.config),
         run.outputDir,
@@ -179,6 +183,7 @@ export class RunsRepo {
     const lastPoint = last ? (JSON.parse(last.point) as MetricPoint) : null;
     return {
       id: row.id,
+      kind: row.kind,
       name: row.name,
       status: row.status,
       config: JSON.parse(row.config) as EngineConfig,

@@ -68,8 +68,14 @@ export type RunFailure = z.infer<typeof runFailureSchema>;
 export const engineConfigSchema = z.record(z.string(), z.unknown());
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 
+/** The engine command a run executes: `llamafactory-cli train` or `llamafactory-cli export`. */
+export const RUN_KINDS = ['train', 'export'] as const;
+export const runKindSchema = z.enum(RUN_KINDS);
+export type RunKind = z.infer<typeof runKindSchema>;
+
 export interface RunSummary {
   id: string;
+  kind: RunKind;
   name: string;
   status: RunStatus;
   config: EngineConfig;
@@ -113,6 +119,7 @@ export type RunStateReport = z.infer<typeof runStateReportSchema>;
 
 export interface RunStartCommand {
   runId: string;
+  kind: RunKind;
   outputDir: string;
   config: EngineConfig;
   /** Continue in an existing output folder: keep its checkpoints and `trainer_log.jsonl`. */

@@ -7,9 +7,11 @@ import { registerDatasetRoutes } from './datasets.ts';
 import { registerDemoRoutes } from './demo.ts';
 import { registerHealthRoutes } from './health.ts';
 import { registerModelRoutes } from './models.ts';
+import { registerPlaygroundRoutes } from './playground.ts';
 import { registerPresetRoutes } from './presets.ts';
-import { registerRunActionRoutes } from './run-actions.ts';
+import { registerExportRoutes, registerRunActionRoutes } from './run-actions.ts';
 import { registerRunRoutes } from './runs.ts';
+import { registerUploadRoutes } from './uploads.ts';
 
 export interface RouteDeps {
   db: Db;
@@ -25,7 +27,10 @@ export function registerRoutes(app: FastifyInstance, deps: RouteDeps): void {
   registerPresetRoutes(app, deps);
   registerRunRoutes(app, deps);
   registerRunActionRoutes(app, deps);
+  registerExportRoutes(app, deps);
   registerDatasetRoutes(app, deps);
   registerModelRoutes(app, deps);
   registerDemoRoutes(app, deps);
+  registerUploadRoutes(app, deps);
+  registerPlaygroundRoutes(app, deps);
 }

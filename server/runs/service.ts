@@ -6,6 +6,7 @@ import type { LogLine } from '../protocol/events.ts';
 import {
   type EngineConfig,
   type MetricPoint,
+  type RunKind,
   type RunLogBatch,
   type RunMetricsBatch,
   type RunStateReport,
@@ -22,6 +23,7 @@ export interface RunBroadcaster {
 }
 
 export interface CreateRunInput {
+  kind?: RunKind | undefined;
   name?: string | undefined;
   config: EngineConfig;
   resumeFrom?: string | null | undefined;
@@ -54,9 +56,10 @@ export class RunService {
 
   create(input: CreateRunInput): RunSummary {
     const id = `run-${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
-    const outputDir = String(input.config.output_dir);
+    const outputDir = String(input.config.output_dir ?? input.config.export_dir);
     const run = this.repo.create({
       id,
+      kind: input.kind ?? 'train',
       name: input.name?.trim() || outputDir.split('/').filter(Boolean).pop() || id,
       config: input.config,
       outputDir,
@@ -86,7 +89,14 @@ export class RunService {
       );
     }
     const { overwrite_output_dir: _dropped, ...config } = previous.config;
-    return ok(this.create({ name: `${previous.name} (resumed)`, config, resumeFrom: runId }));
+    return ok(
+      this.create({
+        kind: previous.kind,
+        name: `${previous.name} (resumed)`,
+        config,
+        resumeFrom: runId,
+      }),
+    );
   }
 
   get(id: string): RunSummary | null {
@@ -152,6 +162,7 @@ export class RunService {
       'run:start',
       {
         runId: run.id,
+        kind: run.kind,
         outputDir: run.outputDir,
         config: run.config,
         resume: run.resumeFrom !== null,

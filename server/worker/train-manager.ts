@@ -45,12 +45,13 @@ interface ActiveRun {
 export const ENGINE_LOG_FILE = 'engine.log';
 export const TRAINER_LOG_FILE = 'trainer_log.jsonl';
 export const TRAINING_ARGS_FILE = 'training_args.yaml';
+export const EXPORT_ARGS_FILE = 'export_args.yaml';
 
 const LOG_TAIL_LINES = 60;
 const BATCH_DELAY_MS = 5;
 
 /**
- * Runs `llamafactory-cli train` for each started run, streams its `trainer_log.jsonl` and its
+ * Runs `llamafactory-cli train` (or `export`) for each started run, streams its `trainer_log.jsonl` and its
  * console log back line by line, and reports how it ended.
  */
 export class TrainManager {
@@ -83,13 +84,20 @@ export class TrainManager {
     }
     fs.rmSync(engineLog, { force: true });
 
-    const config = { ...command.config, output_dir: outputDir };
-    const argsFile = path.join(outputDir, TRAINING_ARGS_FILE);
+    // Export runs write their merged model to `export_dir`; training runs to `output_dir`.
+    const config =
+      command.kind === 'export'
+        ? { ...command.config, export_dir: outputDir }
+        : { ...command.config, output_dir: outputDir };
+    const argsFile = path.join(
+      outputDir,
+      command.kind === 'export' ? EXPORT_ARGS_FILE : TRAINING_ARGS_FILE,
+    );
     fs.writeFileSync(argsFile, stringify(config));
 
     // Engine output goes to a file, never a pipe: an undrained pipe stalls training.
     const logFd = fs.openSync(engineLog, 'a');
-    const child = spawn(this.options.engine.cli, ['train', argsFile], {
+    const child = spawn(this.options.engine.cli, [command.kind, argsFile], {
       cwd: this.options.workDir,
       detached: true,
       stdio: ['ignore', logFd, logFd],

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunStatus, RunSummary } from '../../server/protocol/runs.ts';
@@ -171,5 +172,52 @@ describe('run lifecycle with the scripted engine', () => {
     expect(resumed.data.resumeFrom).toBe(run.id);
     expect(resumed.data.outputDir).toBe(config.output_dir);
     expect(resumed.data.config.overwrite_output_dir).toBeUndefined();
+  });
+});
+
+describe('export runs', () => {
+  it('merges through llamafactory-cli export without the quantization keys', async () => {
+    board = await startTestBoard();
+    agent = await startFakeEngineWorker(board.url);
+    const exportDir = path.join(tempDir('export'), 'merged');
+
+    const response = await fetch(`${board.url}/api/exports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        config: {
+          model_name_or_path: '/models/base',
+          adapter_name_or_path: '/runs/adapter',
+          template: 'qwen2_audio',
+          export_dir: exportDir,
+          quantization_bit: 4,
+        },
+      }),
+    });
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { ok: true; data: RunSummary };
+    expect(body.data.kind).toBe('export');
+    expect(body.data.config.quantization_bit).toBeUndefined();
+
+    const done = await waitForStatus(body.data.id, ['completed', 'failed']);
+    expect(done.status).toBe('completed');
+    const yaml = fs.readFileSync(path.join(exportDir, 'export_args.yaml'), 'utf8');
+    expect(yaml).toContain(`export_dir: ${exportDir}`);
+    expect(yaml).not.toContain('quantization_bit');
+    expect(fs.existsSync(path.join(exportDir, 'model.safetensors'))).toBe(true);
+  });
+
+  it('rejects an export request without an adapter, naming the field', async () => {
+    board = await startTestBoard();
+    const response = await fetch(`${board.url}/api/exports`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        config: { model_name_or_path: '/m', template: 'qwen2_audio', export_dir: '/x' },
+      }),
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { ok: false; error: { message: string } };
+    expect(body.error.message).toContain('config.adapter_name_or_path');
   });
 });
