@@ -33,9 +33,17 @@ export async function measureMetricLatency(lines = 400, gapMs = 15): Promise<Lat
 
   // The scripted engine sleeps ("hang" with one very slow step); the bench writes the lines.
   const run = board.server.runs.create({
-    config: { output_dir: outputDir, fake_mode: 'hang', fake_steps: 1_000_000, fake_interval_ms: 3_600_000 },
+    config: {
+      output_dir: outputDir,
+      fake_mode: 'hang',
+      fake_steps: 1_000_000,
+      fake_interval_ms: 3_600_000,
+    },
   });
-  await waitFor(() => (board.server.runs.get(run.id)?.status === 'running' ? true : undefined), 20_000);
+  await waitFor(
+    () => (board.server.runs.get(run.id)?.status === 'running' ? true : undefined),
+    20_000,
+  );
 
   const browser = io(`${board.url}/ui`, { transports: ['websocket'] });
   const arrivals = new Map<number, number>();

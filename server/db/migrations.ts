@@ -62,4 +62,45 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'train';
   `,
+  // Playground sessions: each turn stores its prompt and clip hashes (audio lives in uploads),
+  // and one answer per asked model.
+  `
+  CREATE TABLE playground_sessions (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    system_prompt TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+
+  CREATE TABLE playground_turns (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL REFERENCES playground_sessions(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    prompt TEXT NOT NULL,
+    clips TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    model TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX playground_turns_session ON playground_turns(session_id, position);
+
+  CREATE TABLE playground_answers (
+    turn_id TEXT NOT NULL REFERENCES playground_turns(id) ON DELETE CASCADE,
+    target_key TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    target TEXT NOT NULL,
+    state TEXT NOT NULL,
+    text TEXT NOT NULL,
+    finish_reason TEXT,
+    error TEXT,
+    metrics TEXT NOT NULL,
+    worker_id TEXT,
+    PRIMARY KEY (turn_id, target_key)
+  ) WITHOUT ROWID;
+  `,
+  // GPU selection is not an engine key: the worker turns it into CUDA_VISIBLE_DEVICES.
+  `
+  ALTER TABLE runs ADD COLUMN cuda_visible_devices TEXT;
+  `,
 ];

@@ -18,6 +18,7 @@ interface RunRow {
   worker_id: string | null;
   output_dir: string;
   resume_from: string | null;
+  cuda_visible_devices: string | null;
   failure: string | null;
   created_at: string;
   started_at: string | null;
@@ -31,6 +32,7 @@ export interface NewRun {
   config: EngineConfig;
   outputDir: string;
   resumeFrom: string | null;
+  cudaVisibleDevices: number[] | null;
   createdAt: string;
 }
 
@@ -40,8 +42,8 @@ export class RunsRepo {
   create(run: NewRun): RunSummary {
     this.db
       .prepare(
-        `INSERT INTO runs (id, kind, name, status, config, output_dir, resume_from, created_at)
-         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, kind, name, status, config, output_dir, resume_from, cuda_visible_devices, created_at)
+         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)`,
       )
       .run(
         run.id,
@@ -50,6 +52,7 @@ export class RunsRepo {
         JSON.stringify(run.config),
         run.outputDir,
         run.resumeFrom,
+        run.cudaVisibleDevices ? JSON.stringify(run.cudaVisibleDevices) : null,
         run.createdAt,
       );
     return this.get(run.id) as RunSummary;
@@ -196,6 +199,9 @@ export class RunsRepo {
       lastSeq: lastPoint?.seq ?? 0,
       lastPoint,
       resumeFrom: row.resume_from,
+      cudaVisibleDevices: row.cuda_visible_devices
+        ? (JSON.parse(row.cuda_visible_devices) as number[])
+        : null,
     };
   }
 }

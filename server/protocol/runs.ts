@@ -89,6 +89,8 @@ export interface RunSummary {
   lastSeq: number;
   lastPoint: MetricPoint | null;
   resumeFrom: string | null;
+  /** GPU indices to expose to the engine; null exposes all of the worker's GPUs. */
+  cudaVisibleDevices: number[] | null;
 }
 
 // Worker → server run events.
@@ -124,6 +126,7 @@ export interface RunStartCommand {
   config: EngineConfig;
   /** Continue in an existing output folder: keep its checkpoints and `trainer_log.jsonl`. */
   resume: boolean;
+  cudaVisibleDevices: number[] | null;
 }
 
 export interface RunAbortCommand {

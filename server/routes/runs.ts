@@ -1,20 +1,72 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { RunsRepo } from '../db/runs-repo.ts';
+import { listModelModules, looksLikeHubId } from '../models/modules.ts';
 import { fail, ok, parsePayload } from '../protocol/envelope.ts';
-import { engineConfigSchema } from '../protocol/runs.ts';
+import { type EngineConfig, engineConfigSchema } from '../protocol/runs.ts';
+import {
+  deviceContextFromWorkers,
+  formatIssueEnglish,
+  type TrainValidationContext,
+  validateTrainConfig,
+} from '../protocol/train-config.ts';
 import type { RouteDeps } from './index.ts';
 
 const createRunBodySchema = z.object({
   name: z.string().max(200).optional(),
   config: engineConfigSchema,
   resumeFrom: z.string().nullable().optional(),
+  /**
+   * GPU indices for `CUDA_VISIBLE_DEVICES` on the worker; null or absent uses every GPU, and an
+   * empty list hides them all (CPU training).
+   */
+  cudaVisibleDevices: z.array(z.number().int().min(0)).max(64).nullable().optional(),
 });
 
 const afterSeqQuerySchema = z.object({
   afterSeq: z.coerce.number().int().min(0).default(0),
 });
 
+/**
+ * Gathers what the validator checks a config against: the devices of the worker the run would
+ * most likely go to, the model's Linear modules when `model_name_or_path` is a readable local
+ * folder, and an earlier run in the same output folder.
+ */
+async function validationContext(
+  deps: RouteDeps,
+  repo: RunsRepo,
+  config: EngineConfig,
+  resumeFrom: string | null | undefined,
+  cudaVisibleDevices: number[] | null | undefined,
+): Promise<TrainValidationContext> {
+  let modules: string[] | undefined;
+  const modelPath = config.model_name_or_path;
+  if (typeof modelPath === 'string' && modelPath.trim() !== '' && !looksLikeHubId(modelPath)) {
+    // The folder may only exist on a remote worker's host, so an unreadable one skips the check.
+    const listing = await listModelModules(modelPath).catch(() => null);
+    if (listing && listing.modules.length > 0) {
+      modules = listing.modules.map((module) => module.name);
+    }
+  }
+
+  const outputDir = config.output_dir;
+  const previous =
+    typeof outputDir === 'string' && outputDir !== '' && !resumeFrom
+      ? repo.outputDirInUse(outputDir)
+      : null;
+
+  return {
+    device: deviceContextFromWorkers(deps.registry.list()),
+    cudaVisibleDevices: cudaVisibleDevices ?? null,
+    modules,
+    outputDirRun: previous ? { id: previous.id, status: previous.status } : null,
+  };
+}
+
 export function registerRunRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  // RunsRepo only wraps the shared database handle, so the route reads output folders directly.
+  const repo = new RunsRepo(deps.db);
+
   app.get('/api/runs', async () => ok(deps.runs.list()));
 
   app.post('/api/runs', async (request, reply) => {
@@ -22,14 +74,33 @@ export function registerRunRoutes(app: FastifyInstance, deps: RouteDeps): void {
     if (!body.ok) {
       return reply.code(400).send(body);
     }
-    if (typeof body.data.config.output_dir !== 'string' || body.data.config.output_dir === '') {
+
+    const { cudaVisibleDevices, ...input } = body.data;
+    const issues = validateTrainConfig(
+      input.config,
+      await validationContext(deps, repo, input.config, input.resumeFrom, cudaVisibleDevices),
+    );
+    const errors = issues.filter((issue) => issue.severity === 'error');
+    if (errors.length > 0) {
       return reply.code(400).send(
-        fail('invalid_payload', 'Invalid run request: config.output_dir is required.', {
-          issues: [{ path: 'config.output_dir', message: 'required' }],
-        }),
+        fail(
+          'invalid_payload',
+          `Invalid run request: ${errors.map(formatIssueEnglish).join(' ')}`,
+          {
+            issues: issues.map((issue) => ({
+              path:
+                issue.field === 'cuda_visible_devices'
+                  ? 'cudaVisibleDevices'
+                  : `config.${issue.field}`,
+              message: formatIssueEnglish(issue),
+              ...issue,
+            })),
+          },
+        ),
       );
     }
-    const run = deps.runs.create(body.data);
+
+    const run = deps.runs.create({ ...input, cudaVisibleDevices: cudaVisibleDevices ?? null });
     return reply.code(201).send(ok(run));
   });
 

@@ -27,11 +27,13 @@ export interface CreateRunInput {
   name?: string | undefined;
   config: EngineConfig;
   resumeFrom?: string | null | undefined;
+  cudaVisibleDevices?: number[] | null | undefined;
 }
 
 /** How long a reconnected worker has to replay a finished run's final state. */
 const LOST_RUN_GRACE_MS = 10_000;
 const START_ACK_TIMEOUT_MS = 15_000;
+const SUMMARY_THROTTLE_MS = 1_000;
 
 /**
  * Owns the run lifecycle: the queue, placement on workers, and the metric, log and state
@@ -40,6 +42,7 @@ const START_ACK_TIMEOUT_MS = 15_000;
 export class RunService {
   private broadcaster: RunBroadcaster | null = null;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly summaryTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly repo: RunsRepo,
@@ -64,6 +67,7 @@ export class RunService {
       config: input.config,
       outputDir,
       resumeFrom: input.resumeFrom ?? null,
+      cudaVisibleDevices: input.cudaVisibleDevices ?? null,
       createdAt: this.now(),
     });
     this.logger.info({ runId: id, outputDir }, 'run queued');
@@ -95,6 +99,7 @@ export class RunService {
         name: `${previous.name} (resumed)`,
         config,
         resumeFrom: runId,
+        cudaVisibleDevices: previous.cudaVisibleDevices,
       }),
     );
   }
@@ -166,6 +171,7 @@ export class RunService {
         outputDir: run.outputDir,
         config: run.config,
         resume: run.resumeFrom !== null,
+        cudaVisibleDevices: run.cudaVisibleDevices,
       },
       (error, ack) => {
         if (error || !ack.ok) {
@@ -224,6 +230,7 @@ export class RunService {
     const fresh = this.repo.appendMetrics(batch.runId, batch.points);
     if (fresh.length > 0) {
       this.broadcaster?.metrics(batch.runId, fresh);
+      this.summaryChangedThrottled(batch.runId);
     }
     this.logger.debug({ runId: batch.runId, workerId, fresh: fresh.length }, 'metrics stored');
     return ok({ lastSeq: this.repo.lastMetricSeq(batch.runId) });
@@ -314,6 +321,24 @@ export class RunService {
       clearTimeout(timer);
     }
     this.timers.clear();
+    this.summaryTimers.clear();
+  }
+
+  /**
+   * Sends the run's summary (with its newest point) at most once a second, so run lists show
+   * progress for runs that no browser is subscribed to.
+   */
+  private summaryChangedThrottled(runId: string): void {
+    if (this.summaryTimers.has(runId)) {
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.summaryTimers.delete(runId);
+      this.timers.delete(timer);
+      this.changed(runId);
+    }, SUMMARY_THROTTLE_MS);
+    this.summaryTimers.set(runId, timer);
+    this.timers.add(timer);
   }
 
   private changed(runId: string): RunSummary {

@@ -107,6 +107,9 @@ export class TrainManager {
         LLAMABOARD_WORKDIR: outputDir,
         DISABLE_VERSION_CHECK: '1',
         PYTHONUNBUFFERED: '1',
+        ...(command.cudaVisibleDevices
+          ? { CUDA_VISIBLE_DEVICES: command.cudaVisibleDevices.join(',') }
+          : {}),
       },
     });
     fs.closeSync(logFd);

@@ -62,24 +62,40 @@ function scheduleFlush(): void {
 
 /** Adds points in `seq` order, dropping any already held (replays after a reconnect). */
 export function appendPoints(live: RunLiveData, chunk: readonly MetricPoint[]): RunLiveData {
-  const fresh = chunk.filter((point) => point.seq > live.lastSeq).sort((a, b) => a.seq - b.seq);
+  const fresh = freshInOrder(chunk, live.lastSeq);
   if (fresh.length === 0) {
     return live;
   }
   return {
     ...live,
     points: [...live.points, ...fresh],
-    lastSeq: fresh[fresh.length - 1]?.seq ?? live.lastSeq,
+    lastSeq: fresh.at(-1)?.seq ?? live.lastSeq,
   };
 }
 
 export function appendLogs(live: RunLiveData, chunk: readonly LogLine[]): RunLiveData {
-  const fresh = chunk.filter((line) => line.seq > live.lastLogSeq).sort((a, b) => a.seq - b.seq);
+  const fresh = freshInOrder(chunk, live.lastLogSeq);
   if (fresh.length === 0) {
     return live;
   }
   const logLines = [...live.logLines, ...fresh].slice(-MAX_LOG_LINES);
-  return { ...live, logLines, lastLogSeq: fresh[fresh.length - 1]?.seq ?? live.lastLogSeq };
+  return { ...live, logLines, lastLogSeq: fresh.at(-1)?.seq ?? live.lastLogSeq };
+}
+
+/**
+ * Returns the items after `lastSeq` in `seq` order, each once: a snapshot reply and a live
+ * broadcast can both carry the same item, even within one chunk.
+ */
+function freshInOrder<T extends { seq: number }>(chunk: readonly T[], lastSeq: number): T[] {
+  const fresh: T[] = [];
+  let last = lastSeq;
+  for (const item of [...chunk].sort((a, b) => a.seq - b.seq)) {
+    if (item.seq > last) {
+      fresh.push(item);
+      last = item.seq;
+    }
+  }
+  return fresh;
 }
 
 function queue<T>(target: Map<string, T[]>, runId: string, items: readonly T[]): void {

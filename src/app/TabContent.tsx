@@ -1,9 +1,15 @@
 import { useTranslation } from 'react-i18next';
+import { MonitorTab } from '../features/monitor/MonitorTab.tsx';
+import { TrainTab } from '../features/train/TrainTab.tsx';
 import type { Tab } from './ui-store.ts';
 
 export function TabContent({ tab }: { tab: Tab }) {
   const { t } = useTranslation();
   switch (tab) {
+    case 'train':
+      return <TrainTab />;
+    case 'monitor':
+      return <MonitorTab />;
     default:
       return <p className="muted">{t('placeholder.comingSoon')}</p>;
   }

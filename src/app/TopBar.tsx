@@ -1,11 +1,14 @@
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../api/socket.ts';
+import { useTrainForm } from '../features/train/form-store.ts';
 import { LANGUAGES } from '../i18n/index.ts';
 import { WorkerStatus } from './WorkerStatus.tsx';
 
 export function TopBar() {
   const { t, i18n } = useTranslation();
   const status = useConnection((state) => state.status);
+  const model = useTrainForm((state) => state.model);
+  const method = useTrainForm((state) => state.method);
 
   return (
     <header className="top-bar">
@@ -15,6 +18,12 @@ export function TopBar() {
         <span className="brand-subtitle">{t('app.subtitle')}</span>
       </div>
       <div className="top-bar-controls">
+        <span className="top-bar-item" data-testid="top-model">
+          <span className="muted">{t('topBar.model')}</span> {model || '—'}
+        </span>
+        <span className="top-bar-item" data-testid="top-method">
+          <span className="muted">{t('topBar.method')}</span> {t(`methods.${method}`)}
+        </span>
         <span
           className={`connection-dot connection-${status}`}
           title={t(`connection.${status}`)}

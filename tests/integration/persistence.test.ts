@@ -39,7 +39,16 @@ describe('server restart', () => {
     const run = await fetch(`${board.url}/api/runs`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ config: { output_dir: 'saves/kept-run', quantization_bit: 4 } }),
+      body: JSON.stringify({
+        config: {
+          model_name_or_path: 'Qwen/Qwen2-Audio-7B-Instruct',
+          template: 'qwen2_audio',
+          dataset_dir: 'data',
+          dataset: 'demo',
+          output_dir: 'saves/kept-run',
+          quantization_bit: 4,
+        },
+      }),
     });
     expect(run.status).toBe(201);
 
