@@ -32,12 +32,12 @@ export const DEMO_TRAINING_ARGS = {
   lora_rank: 16,
   lora_alpha: 32,
   lora_dropout: 0.0,
-  // Keeps the audio encoder and the projector frozen, as on the 7B model; LoRA then skips the encoder.
+  // Keeps the audio encoder and the projector frozen (the LLaMA-Factory defaults), so LoRA skips the encoder.
   freeze_vision_tower: true,
   freeze_multi_modal_projector: true,
   template: 'qwen2_audio',
   dataset: 'demo_train',
-  // About 50 text tokens plus 13 to 25 audio tokens per clip (0.5 to 1 s).
+  // Each example is under 60 tokens: at most 38 text tokens plus 12 to 20 audio tokens for a 0.5 to 0.8 s clip.
   cutoff_len: 256,
   preprocessing_num_workers: 1,
   dataloader_num_workers: 0,

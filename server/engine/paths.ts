@@ -22,9 +22,20 @@ export function engineCacheRoot(): string {
   return join(xdgCache, 'audio-board');
 }
 
-/** Returns the first 16 hex digits of the SHA-256 of `requirements.lock`. */
+/**
+ * Returns the first 16 hex digits of the SHA-256 of the pin lines of
+ * `requirements.lock`. Comments and blank lines are left out, so editing
+ * them does not force a new venv.
+ */
 export function lockHash(): string {
-  return createHash('sha256').update(readFileSync(requirementsLockPath)).digest('hex').slice(0, 16);
+  const pins = readFileSync(requirementsLockPath, 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  return createHash('sha256')
+    .update(`${pins.join('\n')}\n`)
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /**
