@@ -66,3 +66,27 @@ export function listDatasets(datasetDir: string): DatasetListing[] {
     hasAudio: Boolean(entry.columns?.audios),
   }));
 }
+
+/**
+ * Writes `dataset_info.json` without losing other entries: the current file is copied to
+ * `dataset_info.json.bak`, then the new content goes to a temporary file renamed over the original.
+ */
+export function writeDatasetInfo(datasetDir: string, info: Record<string, DatasetEntry>): void {
+  const file = path.join(datasetDir, DATASET_INFO_FILE);
+  if (fs.existsSync(file)) {
+    fs.copyFileSync(file, `${file}.bak`);
+  }
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  fs.writeFileSync(temporary, `${JSON.stringify(info, null, 2)}\n`);
+  fs.renameSync(temporary, file);
+}
+
+/** Adds one entry to `dataset_info.json`, creating the file when the folder has none. */
+export function registerDataset(datasetDir: string, name: string, entry: DatasetEntry): void {
+  const file = path.join(datasetDir, DATASET_INFO_FILE);
+  const info = fs.existsSync(file) ? readDatasetInfo(datasetDir) : {};
+  if (info[name]) {
+    throw new DatasetInfoError(`Dataset "${name}" already exists in ${file}; choose another name.`);
+  }
+  writeDatasetInfo(datasetDir, { ...info, [name]: entry });
+}
