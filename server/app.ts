@@ -8,6 +8,8 @@ import { PresetsRepo } from './db/presets-repo.ts';
 import { RunsRepo } from './db/runs-repo.ts';
 import { WorkersRepo } from './db/workers-repo.ts';
 import type { Logger } from './logger.ts';
+import { playgroundContext } from './playground/context.ts';
+import { attachPlaygroundRelay } from './playground/relay.ts';
 import { fail } from './protocol/envelope.ts';
 import {
   UI_NAMESPACE,
@@ -143,6 +145,12 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   };
   attachWorkerNamespace(workerNamespace, deps);
   attachUiNamespace(uiNamespace, deps);
+  attachPlaygroundRelay(
+    uiNamespace,
+    workerNamespace,
+    playgroundContext(app).service,
+    logger.child({ component: 'playground' }),
+  );
 
   runs.setBroadcaster({
     runChanged: (run) => uiNamespace.emit('run:changed', run),

@@ -14,6 +14,7 @@ import type { RunLogBatch, RunMetricsBatch, RunStateReport } from '../protocol/r
 import type { EngineStatus, Gpu, WorkerRegistration } from '../protocol/workers.ts';
 import { BOARD_VERSION } from '../version.ts';
 import { type EngineLocation, probeEngine } from './engine-probe.ts';
+import { attachInference } from './inference/attach.ts';
 import { Outbox } from './outbox.ts';
 import { probeGpus, systemInfo } from './system-probe.ts';
 import { TrainManager } from './train-manager.ts';
@@ -26,6 +27,8 @@ export interface WorkerOptions {
   engine: EngineLocation;
   logger: Logger;
   heartbeatMs?: number;
+  /** Playground: unload a model server after this long without requests. */
+  inferenceIdleMs?: number;
 }
 
 export interface WorkerAgent {
@@ -151,6 +154,19 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerAgent> 
     reply(ok(null));
   });
 
+  // Playground inference (server/worker/inference/): model servers that answer chat requests.
+  const inference = attachInference(socket, {
+    workerId,
+    serverUrl: options.serverUrl,
+    token: options.token,
+    workDir: options.workDir,
+    engine: options.engine,
+    engineStatus: () => currentEngine,
+    logger,
+    ...(options.inferenceIdleMs === undefined ? {} : { idleUnloadMs: options.inferenceIdleMs }),
+  });
+  // End of the playground inference hook.
+
   const heartbeat = setInterval(() => {
     if (socket.connected) {
       socket.emit(
@@ -178,7 +194,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerAgent> 
     async stop() {
       clearInterval(heartbeat);
       clearInterval(reprobe);
-      await trains.abortAll();
+      await Promise.all([trains.abortAll(), inference.stop()]);
       socket.close();
     },
   };
