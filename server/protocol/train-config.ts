@@ -677,7 +677,7 @@ export const VALIDATION_MESSAGES_EN = {
   quantization_needs_lora:
     'QLoRA (quantization_bit) works only with finetuning_type lora, not {{finetuningType}}: choose the QLoRA method or remove quantization_bit.',
   quantization_needs_gpu:
-    '{{bits}}-bit quantization uses bitsandbytes, which needs a CUDA GPU, and worker {{worker}} has none: train with plain LoRA on this CPU worker, or start a worker on a GPU host.',
+    '{{bits}}-bit quantization uses bitsandbytes, which needs a CUDA GPU or bitsandbytes 0.48 or newer for the CPU, and worker {{worker}} has neither: train with plain LoRA on this CPU worker, upgrade bitsandbytes in its engine, or start a worker on a GPU host.',
   precision_needs_gpu:
     '{{precision}} needs a GPU, and worker {{worker}} is CPU-only: set the compute type to fp32.',
   bf16_needs_ampere:
@@ -723,6 +723,8 @@ export interface DeviceContext {
   /** Host name of the worker, for messages. */
   workerName: string;
   gpus: { index: number; name: string; computeCapability?: string | undefined }[];
+  /** True when the worker's bitsandbytes quantizes on the CPU, so QLoRA needs no GPU. */
+  cpuQuantization?: boolean | undefined;
 }
 
 export interface TrainValidationContext {
@@ -765,6 +767,7 @@ export function deviceContextFromWorkers(
   }
   return {
     workerName: best.hostname,
+    cpuQuantization: best.engine.state === 'ready' && best.engine.cpuQuantization,
     gpus: best.gpus.map((gpu) => ({
       index: gpu.index,
       name: gpu.name,
@@ -1010,7 +1013,7 @@ function checkDevice(
 
   if (gpus.length === 0) {
     const bits = config.quantization_bit;
-    if (bits !== undefined && bits !== null) {
+    if (bits !== undefined && bits !== null && !device.cpuQuantization) {
       issues.push({
         field: 'quantization_bit',
         code: 'quantization_needs_gpu',

@@ -16,6 +16,10 @@ export const engineStatusSchema = z.discriminatedUnion('state', [
     version: z.string(),
     python: z.string(),
     cli: z.string(),
+    /** Versions of the engine's key packages (torch, transformers, peft, bitsandbytes, ...). */
+    packages: z.record(z.string(), z.string()).default({}),
+    /** True when the engine's bitsandbytes can quantize on the CPU, so QLoRA needs no GPU. */
+    cpuQuantization: z.boolean().default(false),
   }),
   z.object({
     state: z.literal('not_ready'),

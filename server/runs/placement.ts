@@ -4,9 +4,10 @@ import type { WorkerRegistration } from '../protocol/workers.ts';
 export type PlacementCheck = { ok: true } | { ok: false; reason: string };
 
 /** Returns true when the run's config asks for anything that needs a CUDA device. */
-export function configNeedsGpu(config: EngineConfig): boolean {
+export function configNeedsGpu(config: EngineConfig, cpuQuantization: boolean): boolean {
+  const quantized = config.quantization_bit !== undefined && config.quantization_bit !== null;
   return (
-    (config.quantization_bit !== undefined && config.quantization_bit !== null) ||
+    (quantized && !cpuQuantization) ||
     config.bf16 === true ||
     config.fp16 === true ||
     config.pure_bf16 === true ||
@@ -19,7 +20,7 @@ export function workerCanRun(worker: WorkerRegistration, config: EngineConfig): 
   if (worker.engine.state !== 'ready') {
     return { ok: false, reason: `engine not ready: ${worker.engine.reason}` };
   }
-  if (configNeedsGpu(config) && worker.gpus.length === 0) {
+  if (configNeedsGpu(config, worker.engine.cpuQuantization) && worker.gpus.length === 0) {
     return { ok: false, reason: 'the config needs a GPU and this worker has none' };
   }
   return { ok: true };

@@ -514,7 +514,7 @@ export const trainZhCN: Widen<typeof trainEn> = {
     quantization_needs_lora:
       'QLoRA（quantization_bit）只能与 finetuning_type lora 一起使用，当前为 {{finetuningType}}：请选择 QLoRA 方法或去掉 quantization_bit。',
     quantization_needs_gpu:
-      '{{bits}} 位量化依赖 bitsandbytes，需要 CUDA GPU，而工作节点 {{worker}} 没有 GPU：请在此 CPU 节点上使用普通 LoRA，或在 GPU 主机上启动工作节点。',
+      '{{bits}} 位量化依赖 bitsandbytes，需要 CUDA GPU 或支持 CPU 的 bitsandbytes 0.48 及以上版本，而工作节点 {{worker}} 两者都没有：请在此 CPU 节点上使用普通 LoRA、升级其引擎中的 bitsandbytes，或在 GPU 主机上启动工作节点。',
     precision_needs_gpu:
       '{{precision}} 需要 GPU，而工作节点 {{worker}} 只有 CPU：请把计算类型设为 fp32。',
     bf16_needs_ampere:

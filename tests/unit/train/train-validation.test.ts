@@ -138,6 +138,14 @@ describe('validateTrainConfig', () => {
     expect(formatIssueEnglish(issue as ValidationIssue)).toContain('plain LoRA');
   });
 
+  it('allows quantization on a CPU worker whose bitsandbytes runs on the CPU', () => {
+    const cpuQuantizing: TrainValidationContext = {
+      device: { workerName: 'cpu-box', gpus: [], cpuQuantization: true },
+    };
+    const issues = issuesFor(validConfig({ quantization_bit: 4, bf16: false }), cpuQuantizing);
+    expect(codesOf(issues, 'quantization_bit')).toEqual([]);
+  });
+
   it.each(['bf16', 'fp16', 'pure_bf16'])('rejects %s on a CPU-only worker', (precision) => {
     const config = validConfig({ bf16: false, [precision]: true });
     expect(codesOf(issuesFor(config, cpuOnly), precision)).toEqual(['precision_needs_gpu']);
