@@ -15,7 +15,11 @@ export function configNeedsGpu(config: EngineConfig, cpuQuantization: boolean): 
   );
 }
 
-/** Decides whether a worker can take a run now, with the reason when it cannot. */
+/**
+ * Decides whether a worker can take a run now, with the reason when it cannot.
+ * TODO: with several hosts, send exports and resumed runs to the worker that holds the
+ * adapter or checkpoint; today any capable worker may take them.
+ */
 export function workerCanRun(worker: WorkerRegistration, config: EngineConfig): PlacementCheck {
   if (worker.engine.state !== 'ready') {
     return { ok: false, reason: `engine not ready: ${worker.engine.reason}` };

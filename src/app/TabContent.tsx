@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { DatasetsTab } from '../features/datasets/DatasetsTab.tsx';
+import { ExportTab } from '../features/export/ExportTab.tsx';
 import { MonitorTab } from '../features/monitor/MonitorTab.tsx';
 import { PlaygroundTab } from '../features/playground/PlaygroundTab.tsx';
 import { TrainTab } from '../features/train/TrainTab.tsx';
@@ -16,6 +17,8 @@ export function TabContent({ tab }: { tab: Tab }) {
       return <TrainTab />;
     case 'monitor':
       return <MonitorTab />;
+    case 'export':
+      return <ExportTab />;
     default:
       return <p className="muted">{t('placeholder.comingSoon')}</p>;
   }
