@@ -306,12 +306,23 @@ function analyzeSample(
   };
 }
 
+/** The token counts of a dataset selection, which do not depend on `cutoff_len`. */
+export interface SampleSet {
+  sampleCount: number;
+  skipped: SkippedCounts;
+  /** Every analysed sample, in dataset order. */
+  samples: AnalyzedSample[];
+  recommendedCutoffLen: number | null;
+  maxTokens: number;
+}
+
 /**
  * Counts every sample's tokens as LLaMA-Factory v0.9.5 would for supervised fine-tuning with the
- * `qwen2_audio` template (model tokenizer, template tokens, audio tokens from clip headers) and
- * decides what `cutoffLen` does to them.
+ * `qwen2_audio` template (model tokenizer, template tokens, audio tokens from clip headers).
  */
-export async function analyzeCutoff(options: AnalyzeOptions): Promise<CutoffAnalysis> {
+export async function collectSamples(
+  options: Omit<AnalyzeOptions, 'cutoffLen'>,
+): Promise<SampleSet> {
   const datasetDir = path.resolve(options.datasetDir);
   const modelDir = path.resolve(options.modelNameOrPath);
   assertQwen2Audio(modelDir);
@@ -356,22 +367,43 @@ export async function analyzeCutoff(options: AnalyzeOptions): Promise<CutoffAnal
     }
   }
 
-  const { verdict, truncatedCount, audioCutCount } = cutoffVerdict({ samples }, options.cutoffLen);
-  const totals = samples.map((sample) => sample.totalTokens);
   return {
-    cutoffLen: options.cutoffLen,
     sampleCount,
-    analyzedCount: samples.length,
     skipped,
-    histogram: buildHistogram(totals, options.cutoffLen),
+    samples,
+    recommendedCutoffLen: samples.length === 0 ? null : recommendCutoff(samples),
+    maxTokens: samples.reduce((max, sample) => Math.max(max, sample.totalTokens), 0),
+  };
+}
+
+/** Decides what `cutoffLen` does to counted samples and builds the histogram. */
+export function summarizeCutoff(set: SampleSet, cutoffLen: number): CutoffAnalysis {
+  const { samples } = set;
+  const { verdict, truncatedCount, audioCutCount } = cutoffVerdict({ samples }, cutoffLen);
+  return {
+    cutoffLen,
+    sampleCount: set.sampleCount,
+    analyzedCount: samples.length,
+    skipped: set.skipped,
+    histogram: buildHistogram(
+      samples.map((sample) => sample.totalTokens),
+      cutoffLen,
+    ),
     truncatedCount,
     truncatedShare: samples.length === 0 ? 0 : truncatedCount / samples.length,
     audioCutCount,
-    recommendedCutoffLen: samples.length === 0 ? options.cutoffLen : recommendCutoff(samples),
-    maxTokens: totals.reduce((max, total) => Math.max(max, total), 0),
+    recommendedCutoffLen: set.recommendedCutoffLen ?? cutoffLen,
+    maxTokens: set.maxTokens,
     verdict,
     samples,
   };
+}
+
+/**
+ * Counts every sample's tokens (see `collectSamples`) and decides what `cutoffLen` does to them.
+ */
+export async function analyzeCutoff(options: AnalyzeOptions): Promise<CutoffAnalysis> {
+  return summarizeCutoff(await collectSamples(options), options.cutoffLen);
 }
 
 /** The JSON body of `POST /api/datasets/analyze`: the analysis with the first samples only. */

@@ -8,10 +8,11 @@ import type { AudioFormat } from '../audio/types.ts';
 import { ArchiveError, type ArchiveFile } from '../datasets/archive.ts';
 import {
   AnalysisError,
-  analyzeCutoff,
   analyzeRequestSchema,
+  summarizeCutoff,
   toAnalyzeResponse,
 } from '../datasets/cutoff.ts';
+import { cachedSamples } from '../datasets/cutoff-gate.ts';
 import { DatasetInfoError, listDatasets, readDatasetInfo } from '../datasets/dataset-info.ts';
 import { resolveInsideRoot } from '../datasets/paths.ts';
 import { attributesOf, convertRecord, DatasetFileError, readRecords } from '../datasets/records.ts';
@@ -195,15 +196,16 @@ export function registerDatasetRoutes(app: FastifyInstance, _deps: RouteDeps): v
       return reply.code(400).send(body);
     }
     try {
-      const analysis = await analyzeCutoff({
+      // The Train tab asks again after every cutoff_len edit; the token counts are reused.
+      const samples = await cachedSamples({
         datasetDir: body.data.dataset_dir,
         datasets: body.data.dataset,
         modelNameOrPath: body.data.model_name_or_path,
-        cutoffLen: body.data.cutoff_len,
         ...(body.data.max_samples === undefined ? {} : { maxSamples: body.data.max_samples }),
         // Yield between batches so one large dataset does not stall other requests.
         onProgress: () => new Promise((resolve) => setImmediate(resolve)),
       });
+      const analysis = summarizeCutoff(samples, body.data.cutoff_len);
       return ok(toAnalyzeResponse(analysis));
     } catch (error) {
       return sendKnownError(reply, error);

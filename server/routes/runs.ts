@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import {
+  CUTOFF_ISSUE_CODES,
+  type CutoffIssue,
+  checkRunCutoff,
+  formatCutoffIssueEnglish,
+} from '../datasets/cutoff-gate.ts';
 import { RunsRepo } from '../db/runs-repo.ts';
 import { listModelModules, looksLikeHubId } from '../models/modules.ts';
 import { fail, ok, parsePayload } from '../protocol/envelope.ts';
@@ -8,6 +14,7 @@ import {
   deviceContextFromWorkers,
   formatIssueEnglish,
   type TrainValidationContext,
+  type ValidationIssue,
   validateTrainConfig,
 } from '../protocol/train-config.ts';
 import type { RouteDeps } from './index.ts';
@@ -63,6 +70,16 @@ async function validationContext(
   };
 }
 
+type RunIssue = ValidationIssue | CutoffIssue;
+
+function isCutoffIssue(issue: RunIssue): issue is CutoffIssue {
+  return (CUTOFF_ISSUE_CODES as readonly string[]).includes(issue.code);
+}
+
+function formatRunIssue(issue: RunIssue): string {
+  return isCutoffIssue(issue) ? formatCutoffIssueEnglish(issue) : formatIssueEnglish(issue);
+}
+
 export function registerRunRoutes(app: FastifyInstance, deps: RouteDeps): void {
   // RunsRepo only wraps the shared database handle, so the route reads output folders directly.
   const repo = new RunsRepo(deps.db);
@@ -76,31 +93,37 @@ export function registerRunRoutes(app: FastifyInstance, deps: RouteDeps): void {
     }
 
     const { cudaVisibleDevices, ...input } = body.data;
-    const issues = validateTrainConfig(
-      input.config,
-      await validationContext(deps, repo, input.config, input.resumeFrom, cudaVisibleDevices),
-    );
+    const issues: RunIssue[] = [
+      ...validateTrainConfig(
+        input.config,
+        await validationContext(deps, repo, input.config, input.resumeFrom, cudaVisibleDevices),
+      ),
+      // Samples that lose audio tokens crash training, so the board checks cutoff_len first.
+      ...(await checkRunCutoff(input.config, {
+        looksLikeHubId,
+        onProgress: () => new Promise((resolve) => setImmediate(resolve)),
+      })),
+    ];
     const errors = issues.filter((issue) => issue.severity === 'error');
     if (errors.length > 0) {
       return reply.code(400).send(
-        fail(
-          'invalid_payload',
-          `Invalid run request: ${errors.map(formatIssueEnglish).join(' ')}`,
-          {
-            issues: issues.map((issue) => ({
-              path:
-                issue.field === 'cuda_visible_devices'
-                  ? 'cudaVisibleDevices'
-                  : `config.${issue.field}`,
-              message: formatIssueEnglish(issue),
-              ...issue,
-            })),
-          },
-        ),
+        fail('invalid_payload', `Invalid run request: ${errors.map(formatRunIssue).join(' ')}`, {
+          issues: issues.map((issue) => ({
+            path:
+              issue.field === 'cuda_visible_devices'
+                ? 'cudaVisibleDevices'
+                : `config.${issue.field}`,
+            message: formatRunIssue(issue),
+            ...issue,
+          })),
+        }),
       );
     }
 
     const run = deps.runs.create({ ...input, cudaVisibleDevices: cudaVisibleDevices ?? null });
+    for (const issue of issues.filter(isCutoffIssue)) {
+      request.log.warn({ runId: run.id, code: issue.code }, formatRunIssue(issue));
+    }
     return reply.code(201).send(ok(run));
   });
 

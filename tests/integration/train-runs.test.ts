@@ -1,9 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ack } from '../../server/protocol/envelope.ts';
 import type { EngineConfig, RunSummary } from '../../server/protocol/runs.ts';
 import { createDefaultForm, formToEngineConfig } from '../../server/protocol/train-config.ts';
-import { startTestBoard, type TestBoard } from '../helpers/board.ts';
+import { startTestBoard, type TestBoard, tempDir } from '../helpers/board.ts';
+import { makeWav } from '../unit/datasets/wav.ts';
+
+const TINY_MODEL = path.resolve('tests/fixtures/out/tiny-qwen2-audio');
 
 let board: TestBoard | null = null;
 const sockets: Socket[] = [];
@@ -74,6 +79,10 @@ function issuesOf(ack: Ack<RunSummary>): ServerIssue[] {
   return (ack.error.details?.issues ?? []) as ServerIssue[];
 }
 
+function errorsOf(ack: Ack<RunSummary>): ServerIssue[] {
+  return issuesOf(ack).filter((issue) => issue.severity === 'error');
+}
+
 describe('POST /api/runs validation', () => {
   it('queues a valid run', async () => {
     board = await startTestBoard();
@@ -100,6 +109,15 @@ describe('POST /api/runs validation', () => {
         params: { value: 2, range: '(0, 1)' },
         severity: 'error',
       },
+      {
+        path: 'config.cutoff_len',
+        message:
+          'cutoff_len: 2048 was not checked against the dataset, because model_name_or_path is a hub id, and the board reads tokenizers from local folders only.',
+        field: 'cutoff_len',
+        code: 'cutoff_not_checked',
+        params: { value: 2048, reason: 'hub_model' },
+        severity: 'warning',
+      },
     ]);
   });
 
@@ -120,21 +138,21 @@ describe('POST /api/runs validation', () => {
     expect(status).toBe(400);
     if (ack.ok) throw new Error('expected an error');
     expect(ack.error.message).toContain('plain LoRA');
-    expect(issuesOf(ack).map((issue) => issue.code)).toEqual(['quantization_needs_gpu']);
+    expect(errorsOf(ack).map((issue) => issue.code)).toEqual(['quantization_needs_gpu']);
   });
 
   it('rejects bf16 when the best worker has a pre-Ampere GPU', async () => {
     board = await startTestBoard();
     await registerWorker([{ index: 0, name: 'T4', computeCapability: '7.5' }]);
     const { ack } = await postRun({ config: validConfig() });
-    expect(issuesOf(ack).map((issue) => issue.code)).toEqual(['bf16_needs_ampere']);
+    expect(errorsOf(ack).map((issue) => issue.code)).toEqual(['bf16_needs_ampere']);
   });
 
   it('rejects a selected GPU the worker lacks', async () => {
     board = await startTestBoard();
     await registerWorker([{ index: 0, name: 'A100', computeCapability: '8.0' }]);
     const { ack } = await postRun({ config: validConfig(), cudaVisibleDevices: [1] });
-    const issues = issuesOf(ack);
+    const issues = errorsOf(ack);
     expect(issues.map((issue) => [issue.path, issue.code])).toEqual([
       ['cudaVisibleDevices', 'gpu_not_found'],
     ]);
@@ -193,3 +211,163 @@ describe('POST /api/runs validation', () => {
     expect(status).toBe(201);
   });
 });
+
+/** Writes a sharegpt dataset `d` with one sample per clip length, in a fresh folder. */
+function writeAudioDataset(seconds: number[], answer = 'red', dir = tempDir('cutoff')): string {
+  const records = seconds.map((length, index) => {
+    const clip = `clip-${index}.wav`;
+    fs.writeFileSync(path.join(dir, clip), makeWav(length));
+    return {
+      messages: [
+        { role: 'user', content: '<audio>Which word?' },
+        { role: 'assistant', content: answer },
+      ],
+      audios: [clip],
+    };
+  });
+  fs.writeFileSync(path.join(dir, 'data.json'), JSON.stringify(records));
+  fs.writeFileSync(
+    path.join(dir, 'dataset_info.json'),
+    JSON.stringify({
+      d: {
+        file_name: 'data.json',
+        formatting: 'sharegpt',
+        columns: { messages: 'messages', audios: 'audios' },
+        tags: {
+          role_tag: 'role',
+          content_tag: 'content',
+          user_tag: 'user',
+          assistant_tag: 'assistant',
+        },
+      },
+    }),
+  );
+  return dir;
+}
+
+function localConfig(datasetDir: string, overrides: EngineConfig = {}): EngineConfig {
+  return validConfig({
+    model_name_or_path: TINY_MODEL,
+    dataset_dir: datasetDir,
+    dataset: 'd',
+    bf16: false,
+    ...overrides,
+  });
+}
+
+describe.skipIf(!fs.existsSync(path.join(TINY_MODEL, 'tokenizer.json')))(
+  'POST /api/runs cutoff_len check',
+  () => {
+    it('rejects a cutoff_len that cuts audio tokens', async () => {
+      board = await startTestBoard();
+      // Token counts of the tiny tokenizer: 55 for the 1 s sample, 280 for the 10 s one.
+      const dir = writeAudioDataset([1, 10]);
+      const { status, ack } = await postRun({ config: localConfig(dir, { cutoff_len: 100 }) });
+      expect(status).toBe(400);
+      if (ack.ok) throw new Error('expected an error');
+      expect(ack.error.code).toBe('invalid_payload');
+      expect(ack.error.message).toBe(
+        'Invalid run request: cutoff_len: 100 cuts the audio tokens of 1 samples, and training would fail with "Audio features and audio tokens do not match": set cutoff_len to at least 280.',
+      );
+      const issues = issuesOf(ack);
+      expect(issues).toEqual([
+        {
+          path: 'config.cutoff_len',
+          message: expect.stringContaining('cutoff_len: 100 cuts the audio tokens'),
+          field: 'cutoff_len',
+          code: 'cutoff_cuts_audio',
+          params: { value: 100, recommended: 280, audioCutCount: 1 },
+          severity: 'error',
+        },
+      ]);
+      expect(board.server.runs.list()).toEqual([]);
+    });
+
+    it('queues the run with the recommended cutoff_len', async () => {
+      board = await startTestBoard();
+      const dir = writeAudioDataset([1, 10]);
+      const { status } = await postRun({ config: localConfig(dir, { cutoff_len: 280 }) });
+      expect(status).toBe(201);
+    });
+
+    it('lets text-only truncation through', async () => {
+      board = await startTestBoard();
+      // The prompt with the 1 s clip is about 52 tokens: below half of cutoff_len, infer_seqlen
+      // keeps it whole and cuts the long answer only.
+      const answer = Array.from({ length: 100 }, () => 'red').join(' ');
+      const dir = writeAudioDataset([1], answer);
+      const { status } = await postRun({ config: localConfig(dir, { cutoff_len: 120 }) });
+      expect(status).toBe(201);
+    });
+
+    it('lists the text truncation warning beside other errors', async () => {
+      board = await startTestBoard();
+      const answer = Array.from({ length: 100 }, () => 'red').join(' ');
+      const dir = writeAudioDataset([1], answer);
+      const { ack } = await postRun({
+        config: localConfig(dir, { cutoff_len: 120, learning_rate: 2 }),
+      });
+      const warning = issuesOf(ack).find((issue) => issue.code === 'cutoff_truncates_text');
+      expect(warning?.severity).toBe('warning');
+      expect(warning?.params).toMatchObject({ value: 120, truncatedCount: 1, share: '100.0%' });
+    });
+
+    it('counts only max_samples samples', async () => {
+      board = await startTestBoard();
+      const dir = writeAudioDataset([1, 10]);
+      const { status } = await postRun({
+        config: localConfig(dir, { cutoff_len: 100, max_samples: 1 }),
+      });
+      expect(status).toBe(201);
+    });
+
+    it('analyses again after the data file changes', async () => {
+      board = await startTestBoard();
+      const dir = writeAudioDataset([1]);
+      const first = await postRun({ config: localConfig(dir, { cutoff_len: 100 }) });
+      expect(first.status).toBe(201);
+
+      writeAudioDataset([1, 10], 'red', dir);
+      const second = await postRun({
+        config: localConfig(dir, { cutoff_len: 100, overwrite_output_dir: true }),
+      });
+      expect(second.status).toBe(400);
+      expect(issuesOf(second.ack).map((issue) => issue.code)).toEqual(['cutoff_cuts_audio']);
+    });
+
+    it('skips the check for other templates, with a warning', async () => {
+      board = await startTestBoard();
+      const dir = writeAudioDataset([1, 10]);
+      const skipped = await postRun({
+        config: localConfig(dir, { cutoff_len: 100, template: 'qwen2_vl' }),
+      });
+      expect(skipped.status).toBe(201);
+
+      const blocked = await postRun({
+        config: localConfig(dir, { cutoff_len: 100, template: 'qwen2_vl', learning_rate: 2 }),
+      });
+      const warning = issuesOf(blocked.ack).find((issue) => issue.code === 'cutoff_not_checked');
+      expect(warning).toMatchObject({
+        path: 'config.cutoff_len',
+        severity: 'warning',
+        params: { value: 100, reason: 'template' },
+        message:
+          'cutoff_len: 100 was not checked against the dataset, because the analysis models the qwen2_audio template only.',
+      });
+    });
+
+    it('skips the check for hub models, with a warning', async () => {
+      board = await startTestBoard();
+      const dir = writeAudioDataset([1, 10]);
+      const { ack } = await postRun({
+        config: localConfig(dir, {
+          cutoff_len: 100,
+          model_name_or_path: 'Qwen/Qwen2-Audio-7B-Instruct',
+          learning_rate: 2,
+        }),
+      });
+      const warning = issuesOf(ack).find((issue) => issue.code === 'cutoff_not_checked');
+      expect(warning?.params).toEqual({ value: 100, reason: 'hub_model' });
+    });
+  },
+);

@@ -131,7 +131,13 @@ function SamplePreview({ datasetDir, dataset }: { datasetDir: string; dataset: s
         <article key={sample.index} className="sample" data-testid="dataset-sample">
           <strong>{t('datasets.sample', { index: sample.index })}</strong>
           {sample.dropped && (
-            <p className="warn">{t('datasets.dropped', { reason: sample.dropped })}</p>
+            <p className="warn">
+              {t('datasets.dropped', {
+                reason: t(`datasets.dropReasons.${sample.dropped}`, {
+                  defaultValue: sample.dropped,
+                }),
+              })}
+            </p>
           )}
           {sample.system && <p className="muted">{sample.system}</p>}
           {[...sample.prompt, ...sample.response].map((turn, position) => (
@@ -173,9 +179,17 @@ function ValidationPanel({ datasetDir, dataset }: { datasetDir: string; dataset:
             data-code={finding.code}
             className={`finding finding-${finding.severity}`}
           >
-            {t('datasets.sample', { index: finding.index })}: {finding.message}{' '}
+            {t('datasets.sample', { index: finding.index })}:{' '}
+            {t(`datasets.finding.${finding.code}.message`, {
+              ...finding.params,
+              defaultValue: finding.message,
+            })}{' '}
             <span className="muted">
-              {t('datasets.fix')}: {finding.fix}
+              {t('datasets.fix')}:{' '}
+              {t(`datasets.finding.${finding.code}.fix`, {
+                ...finding.params,
+                defaultValue: finding.fix,
+              })}
             </span>
           </li>
         ))}

@@ -8,6 +8,7 @@ import {
 } from '@protocol/train-config.ts';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../api/socket.ts';
+import { type CutoffAdvice, CutoffAdvicePanel } from './CutoffAdvice.tsx';
 import {
   CheckboxField,
   FieldIssues,
@@ -79,18 +80,26 @@ function Checks({ keys, issues }: { keys: readonly BooleanKey[]; issues: Validat
   );
 }
 
-/** Learning rate, epochs, batch, schedule, precision and the output folder. */
-export function BasicSection({ issues }: { issues: ValidationIssue[] }) {
+/**
+ * Learning rate, epochs, batch, schedule, precision and the output folder, with the dataset's
+ * verdict on `cutoff_len` beside that field.
+ */
+export function BasicSection({
+  issues,
+  cutoffAdvice,
+}: {
+  issues: ValidationIssue[];
+  cutoffAdvice: CutoffAdvice;
+}) {
   const { t } = useTranslation();
   const { form, setField } = useFieldBinding();
   return (
     <Section title={t('train.sections.basic')} open testId="section-basic">
       <div className="grid">
+        <Numbers keys={['learning_rate', 'num_train_epochs', 'cutoff_len']} issues={issues} />
+        <CutoffAdvicePanel advice={cutoffAdvice} />
         <Numbers
           keys={[
-            'learning_rate',
-            'num_train_epochs',
-            'cutoff_len',
             'per_device_train_batch_size',
             'gradient_accumulation_steps',
             'max_samples',

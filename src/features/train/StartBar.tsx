@@ -13,18 +13,27 @@ import { BoardError } from '../../api/rest.ts';
 import { useConnection } from '../../api/socket.ts';
 import { useUi } from '../../app/ui-store.ts';
 import { createRun, resumeRun } from './api.ts';
+import type { CutoffBlock } from './CutoffAdvice.tsx';
 import { useTrainForm } from './form-store.ts';
 import { useTrainSelection } from './selection.ts';
 
+/** Codes of the board's `cutoff_len` check, which POST /api/runs adds to the validator's. */
+const CUTOFF_ISSUE_CODES = ['cutoff_cuts_audio', 'cutoff_truncates_text', 'cutoff_not_checked'];
+
 const serverIssueSchema = z.object({
   field: z.string(),
-  code: z.enum(Object.keys(VALIDATION_MESSAGES_EN) as [ValidationCode, ...ValidationCode[]]),
+  code: z.enum([
+    ...(Object.keys(VALIDATION_MESSAGES_EN) as ValidationCode[]),
+    ...CUTOFF_ISSUE_CODES,
+  ]),
   params: z.record(z.string(), z.union([z.string(), z.number()])),
   severity: z.enum(['error', 'warning']),
 });
 
-/** Reads the validator's issues from an `invalid_payload` error, dropping anything malformed. */
-function serverIssues(error: unknown): ValidationIssue[] {
+type ServerIssue = Omit<ValidationIssue, 'code'> & { code: string };
+
+/** Reads the board's issues from an `invalid_payload` error, dropping anything malformed. */
+function serverIssues(error: unknown): ServerIssue[] {
   if (!(error instanceof BoardError)) {
     return [];
   }
@@ -39,12 +48,23 @@ function serverIssues(error: unknown): ValidationIssue[] {
 }
 
 type Failure =
-  | { kind: 'issues'; issues: ValidationIssue[] }
+  | { kind: 'issues'; issues: ServerIssue[] }
   | { kind: 'outputInUse'; runId: string; dir: string }
   | { kind: 'message'; message: string };
 
-/** Start, and the choices offered when the board rejects the run. */
-export function StartBar({ config, issues }: { config: EngineConfig; issues: ValidationIssue[] }) {
+/**
+ * Start, and the choices offered when the board rejects the run. `cutoffBlock` disables Start
+ * while the dataset analysis reports that `cutoff_len` would cut audio tokens.
+ */
+export function StartBar({
+  config,
+  issues,
+  cutoffBlock,
+}: {
+  config: EngineConfig;
+  issues: ValidationIssue[];
+  cutoffBlock: CutoffBlock | null;
+}) {
   const { t } = useTranslation();
   const gpus = useTrainForm((state) => state.gpus);
   const setField = useTrainForm((state) => state.setField);
@@ -120,7 +140,7 @@ export function StartBar({ config, issues }: { config: EngineConfig; issues: Val
           type="button"
           className="btn btn-primary"
           data-testid="train-start"
-          disabled={pending || errors.length > 0}
+          disabled={pending || errors.length > 0 || cutoffBlock !== null}
           onClick={() => void start(config)}
         >
           {pending ? t('train.start.starting') : t('train.start.start')}
@@ -128,6 +148,11 @@ export function StartBar({ config, issues }: { config: EngineConfig; issues: Val
         {errors.length > 0 && (
           <span className="error-text" data-testid="train-blocked">
             {t('train.start.blocked', { count: errors.length })}
+          </span>
+        )}
+        {cutoffBlock && (
+          <span className="error-text" data-testid="train-blocked-cutoff">
+            {t('train.start.cutoffBlocked', { ...cutoffBlock })}
           </span>
         )}
         {!online && <span className="muted">{t('train.start.noWorker')}</span>}
@@ -139,7 +164,11 @@ export function StartBar({ config, issues }: { config: EngineConfig; issues: Val
           {failure.kind === 'issues' &&
             failure.issues.map((issue) => (
               <div key={`${issue.field}-${issue.code}`}>
-                {issue.field}: {t(`train.validation.${issue.code}`, issue.params)}
+                {issue.field}:{' '}
+                {t(
+                  `train.${CUTOFF_ISSUE_CODES.includes(issue.code) ? 'cutoffIssues' : 'validation'}.${issue.code}`,
+                  issue.params,
+                )}
               </div>
             ))}
           {failure.kind === 'outputInUse' && (

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { useConnection } from '../../api/socket.ts';
 import { useModelModules } from './api.ts';
 import { ConfigView } from './ConfigView.tsx';
+import { cutoffBlockOf, useCutoffAdvice } from './CutoffAdvice.tsx';
 import { DatasetSection } from './DatasetSection.tsx';
 import { Section } from './fields.tsx';
 import { useTrainForm } from './form-store.ts';
@@ -39,6 +40,7 @@ export function TrainTab() {
     [config, workers, gpus, modules.data],
   );
   const lora = form.method === 'lora' || form.method === 'qlora';
+  const cutoffAdvice = useCutoffAdvice();
 
   return (
     <div className="train" data-testid="train-tab">
@@ -56,7 +58,7 @@ export function TrainTab() {
       <Section title={t('train.sections.data')} open testId="section-data">
         <DatasetSection issues={issues} />
       </Section>
-      <BasicSection issues={issues} />
+      <BasicSection issues={issues} cutoffAdvice={cutoffAdvice} />
       {lora && <LoraSection issues={issues} />}
       {form.method === 'freeze' && <FreezeSection issues={issues} />}
       <MultimodalSection issues={issues} />
@@ -65,7 +67,7 @@ export function TrainTab() {
       <Section title={t('train.sections.config')} open testId="section-config">
         <ConfigView config={config} />
       </Section>
-      <StartBar config={config} issues={issues} />
+      <StartBar config={config} issues={issues} cutoffBlock={cutoffBlockOf(cutoffAdvice)} />
     </div>
   );
 }

@@ -76,3 +76,27 @@ export function createRun(request: CreateRunRequest): Promise<RunSummary> {
 export function resumeRun(runId: string): Promise<RunSummary> {
   return api<RunSummary>(`/api/runs/${encodeURIComponent(runId)}/resume`, { method: 'POST' });
 }
+
+/** The part of `POST /api/datasets/analyze`'s answer that the `cutoff_len` advice shows. */
+export interface CutoffAdviceData {
+  cutoffLen: number;
+  analyzedCount: number;
+  truncatedCount: number;
+  truncatedShare: number;
+  audioCutCount: number;
+  recommendedCutoffLen: number;
+  maxTokens: number;
+  verdict: 'ok' | 'truncates_text' | 'cuts_audio';
+}
+
+export interface CutoffAdviceRequest {
+  dataset_dir: string;
+  dataset: string[];
+  model_name_or_path: string;
+  cutoff_len: number;
+  max_samples?: number;
+}
+
+export function analyzeCutoff(request: CutoffAdviceRequest): Promise<CutoffAdviceData> {
+  return api<CutoffAdviceData>('/api/datasets/analyze', { method: 'POST', json: request });
+}

@@ -256,9 +256,43 @@ export const trainEn = {
     overwrite: 'Overwrite and start',
     newFolder: 'Use a new folder',
     failed: 'The board rejected the run: {{message}}',
+    cutoffBlocked_one:
+      'Start is blocked: {{count}} sample would lose audio tokens at cutoff_len {{value}}; use {{recommended}}.',
+    cutoffBlocked_other:
+      'Start is blocked: {{count}} samples would lose audio tokens at cutoff_len {{value}}; use {{recommended}}.',
+  },
+  cutoff: {
+    checking: 'Checking cutoff_len against the dataset…',
+    ok: 'Every sample fits in {{value}} tokens (the longest has {{max}}).',
+    truncatesText_one:
+      '{{count}} sample ({{share}}) is longer than {{value}} tokens and loses text at the end; its audio is intact.',
+    truncatesText_other:
+      '{{count}} samples ({{share}}) are longer than {{value}} tokens and lose text at the end; their audio is intact.',
+    cutsAudio_one:
+      '{{count}} sample would lose audio tokens at {{value}}, and training would fail with "Audio features and audio tokens do not match".',
+    cutsAudio_other:
+      '{{count}} samples would lose audio tokens at {{value}}, and training would fail with "Audio features and audio tokens do not match".',
+    recommended:
+      'Recommended cutoff_len: {{recommended}} (keeps all audio and 99% of the samples whole).',
+    fix: 'Use {{recommended}}',
+    failed: 'cutoff_len could not be checked: {{message}}',
+    skipped: {
+      template:
+        'cutoff_len is not checked against the dataset: the analysis models the qwen2_audio template only.',
+      hub_model:
+        'cutoff_len is not checked against the dataset: the board reads tokenizers from local model folders, not hub ids.',
+    },
   },
   reset: 'Reset form',
   validation: VALIDATION_MESSAGES_EN,
+  /** Issues of the board's cutoff_len check in POST /api/runs, by code. */
+  cutoffIssues: {
+    cutoff_cuts_audio:
+      '{{value}} cuts the audio tokens of {{audioCutCount}} samples, and training would fail with "Audio features and audio tokens do not match": set cutoff_len to at least {{recommended}}.',
+    cutoff_truncates_text:
+      '{{value}} truncates the text of {{truncatedCount}} samples ({{share}}) but keeps their audio; {{recommended}} would keep them whole.',
+    cutoff_not_checked: '{{value}} was not checked against the dataset.',
+  },
 };
 
 export const trainZhCN: Widen<typeof trainEn> = {
@@ -496,8 +530,39 @@ export const trainZhCN: Widen<typeof trainEn> = {
     overwrite: '覆盖并开始',
     newFolder: '使用新文件夹',
     failed: '服务器拒绝了此运行：{{message}}',
+    cutoffBlocked_one:
+      '无法开始：cutoff_len 为 {{value}} 时有 {{count}} 个样本会丢失音频 token；请使用 {{recommended}}。',
+    cutoffBlocked_other:
+      '无法开始：cutoff_len 为 {{value}} 时有 {{count}} 个样本会丢失音频 token；请使用 {{recommended}}。',
+  },
+  cutoff: {
+    checking: '正在根据数据集检查 cutoff_len…',
+    ok: '所有样本都在 {{value}} 个 token 之内（最长的有 {{max}} 个）。',
+    truncatesText_one:
+      '{{count}} 个样本（{{share}}）超过 {{value}} 个 token，末尾文本会被截断；音频完整。',
+    truncatesText_other:
+      '{{count}} 个样本（{{share}}）超过 {{value}} 个 token，末尾文本会被截断；音频完整。',
+    cutsAudio_one:
+      '在 {{value}} 时有 {{count}} 个样本会丢失音频 token，训练会报错 "Audio features and audio tokens do not match"。',
+    cutsAudio_other:
+      '在 {{value}} 时有 {{count}} 个样本会丢失音频 token，训练会报错 "Audio features and audio tokens do not match"。',
+    recommended: '推荐的 cutoff_len：{{recommended}}（保留全部音频，并完整保留 99% 的样本）。',
+    fix: '使用 {{recommended}}',
+    failed: '无法检查 cutoff_len：{{message}}',
+    skipped: {
+      template: '未根据数据集检查 cutoff_len：该分析只支持 qwen2_audio 模板。',
+      hub_model:
+        '未根据数据集检查 cutoff_len：只能读取本地模型文件夹中的分词器，不支持 Hub 模型名。',
+    },
   },
   reset: '重置表单',
+  cutoffIssues: {
+    cutoff_cuts_audio:
+      '{{value}} 会截掉 {{audioCutCount}} 个样本的音频 token，训练会报错 "Audio features and audio tokens do not match"：请把 cutoff_len 设为至少 {{recommended}}。',
+    cutoff_truncates_text:
+      '{{value}} 会截断 {{truncatedCount}} 个样本（{{share}}）的文本，但保留其音频；{{recommended}} 可完整保留这些样本。',
+    cutoff_not_checked: '{{value}} 未根据数据集检查。',
+  },
   validation: {
     model_required: '模型路径为空：请选择预设，或输入本地文件夹或 Hub 模型名。',
     template_required: '对话模板为空：请选择一个，例如 qwen2_audio。',
