@@ -55,6 +55,13 @@ export class UploadStore {
           'audio; the playground converts audio to 16 kHz mono WAV in the browser before upload.',
       );
     }
+    if (parsed.header.dataBytes === 0) {
+      // The engine cannot decode a clip without samples ("Failed to decode audio").
+      throw new UploadRejected(
+        'invalid_payload',
+        `"${name}" has a WAV header but no audio samples: record or trim a clip that is longer than 0 s.`,
+      );
+    }
 
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
     const file = this.pathOf(sha256);

@@ -19,9 +19,10 @@ export interface EngineBoard {
 
 /**
  * Starts a board and a worker that drives the real engine environment (the one
- * `npm run setup:engine` builds), with the demo fixtures built when missing.
+ * `npm run setup:engine` builds), with the demo fixtures built when missing. `staticDir`
+ * makes the board serve the built UI for browser tests.
  */
-export async function startEngineBoard(): Promise<EngineBoard> {
+export async function startEngineBoard(options: { staticDir?: string } = {}): Promise<EngineBoard> {
   const fixtures = await ensureFixtures({ log: (line) => console.log(`[fixtures] ${line}`) });
   const python = process.env.AUDIO_BOARD_ENGINE_PYTHON ?? defaultEnginePython();
   if (!fs.existsSync(python)) {
@@ -34,7 +35,7 @@ export async function startEngineBoard(): Promise<EngineBoard> {
   process.env.TRANSFORMERS_OFFLINE = '1';
   process.env.CUDA_VISIBLE_DEVICES = '';
 
-  const board = await startTestBoard();
+  const board = await startTestBoard({ staticDir: options.staticDir ?? null });
   const workDir = tempDir('engine-worker');
   const agent = await startWorker({
     serverUrl: board.url,

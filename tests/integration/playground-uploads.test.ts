@@ -37,6 +37,14 @@ function tone(seconds: number, sampleRate = 16_000): Float32Array {
 }
 
 describe('playground uploads', () => {
+  it('rejects a WAV without samples', async () => {
+    board = await startTestBoard();
+    const { status, body } = await upload(encodeWav16(new Float32Array(0), 16_000), 'silent.wav');
+    expect(status).toBe(400);
+    expect(body.error?.code).toBe('invalid_payload');
+    expect(body.error?.message).toContain('"silent.wav" has a WAV header but no audio samples');
+  });
+
   it('rejects a 0-byte file and names it', async () => {
     board = await startTestBoard();
     const { status, body } = await upload(new Uint8Array(0), 'empty.wav');

@@ -330,11 +330,19 @@ export class ModelServer {
     }
     const wasReady = this.state === 'ready';
     this.crashedAfterReady = wasReady;
-    const error = classifyEngineError(
+    let error = classifyEngineError(
       this.logTail(),
       wasReady ? 'request' : 'load',
       `llamafactory-cli api exited (code ${code ?? 'none'}, signal ${signal ?? 'none'})`,
     );
+    // The kernel's out-of-memory killer sends SIGKILL and leaves nothing in the engine log.
+    if (signal === 'SIGKILL' && (error.code === 'model_failed' || error.code === 'engine_error')) {
+      error = {
+        code: 'out_of_memory',
+        message:
+          'llamafactory-cli api was killed by SIGKILL, most likely by the kernel out-of-memory killer.',
+      };
+    }
     this.lastCrash = { at: Date.now(), error };
     this.options.logger.error({ key: this.key, code, signal, error }, 'model server exited');
     this.fail(error);

@@ -92,6 +92,65 @@ describe('classifyEngineError', () => {
     expect(classifyEngineError(lines, 'request', 'fallback').code).toBe(code);
   });
 
+  it('reads the unreadable-audio errors of the real engine', () => {
+    // Excerpts of `llamafactory-cli api` logs (LLaMA-Factory 0.9.5) for an empty WAV, a corrupt
+    // WAV and a clip path that does not exist, as Starlette wraps them.
+    const cases: [string[], string][] = [
+      [
+        [
+          '    |     raise RuntimeError("Failed to decode audio.")',
+          '    | RuntimeError: Failed to decode audio.',
+          'ERROR:    Exception in ASGI application',
+          'RuntimeError: Caught handled exception, but response already started.',
+        ],
+        'RuntimeError: Failed to decode audio.',
+      ],
+      [
+        [
+          'RuntimeError: Failed to open the input "/m/x.wav" (Invalid data found when processing input).',
+          '  + Exception Group Traceback (most recent call last):',
+        ],
+        'RuntimeError: Failed to open the input "/m/x.wav" (Invalid data found when processing input).',
+      ],
+      [
+        [
+          'fastapi.exceptions.HTTPException: 400: Invalid URL: 400: Only HTTP/HTTPS URLs are allowed.',
+          'RuntimeError: Caught handled exception, but response already started.',
+        ],
+        'fastapi.exceptions.HTTPException: 400: Invalid URL: 400: Only HTTP/HTTPS URLs are allowed.',
+      ],
+    ];
+    for (const [lines, message] of cases) {
+      expect(classifyEngineError(lines, 'request', 'fallback')).toEqual({
+        code: 'audio_unreadable',
+        message,
+      });
+    }
+  });
+
+  it('reads the CPU allocator failure as out of memory', () => {
+    const line =
+      "RuntimeError: [enforce fail at alloc_cpu.cpp:117] data. DefaultCPUAllocator: can't allocate memory: you tried to allocate 8589934592 bytes.";
+    expect(classifyEngineError([line], 'load', 'x')).toEqual({
+      code: 'out_of_memory',
+      message: line,
+    });
+  });
+
+  it('skips wrapper lines when nothing matches', () => {
+    expect(
+      classifyEngineError(
+        [
+          'ValueError: Messages are not alternating.',
+          'ERROR:    Exception in ASGI application',
+          'RuntimeError: Caught handled exception, but response already started.',
+        ],
+        'request',
+        'x',
+      ),
+    ).toEqual({ code: 'engine_error', message: 'ValueError: Messages are not alternating.' });
+  });
+
   it('falls back by phase', () => {
     expect(classifyEngineError(['OSError: bad'], 'load', 'x').code).toBe('model_failed');
     expect(classifyEngineError([], 'request', 'closed early')).toEqual({
