@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { TrainingFirstSequencer } from './tests/engine/sequencer.ts';
 
 const protocolDir = fileURLToPath(new URL('./server/protocol', import.meta.url));
 
@@ -39,6 +40,7 @@ export default defineConfig({
         test: {
           name: 'engine',
           include: ['tests/engine/**/*.test.ts'],
+          sequence: { sequencer: TrainingFirstSequencer },
           environment: 'node',
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,

@@ -173,10 +173,11 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     },
     async close() {
       runs.close();
-      // Closing socket.io first stops reconnecting workers from holding the HTTP server open.
-      await new Promise<void>((resolve) => {
-        io.close(() => resolve());
-      });
+      // Disconnect sockets first so reconnecting workers cannot hold the server open, then let
+      // Fastify close the HTTP server: with forceCloseConnections it also drops idle keep-alive
+      // connections, which would otherwise delay the close by their timeout.
+      io.disconnectSockets(true);
+      io.engine.close();
       await app.close();
       db.close();
     },

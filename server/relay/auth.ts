@@ -27,3 +27,27 @@ export function tokenFromRequest(
   }
   return undefined;
 }
+
+interface HandshakeSocket {
+  handshake: { auth?: Record<string, unknown>; address: string };
+}
+
+/**
+ * Returns socket.io middleware that admits a connection only with the board token in
+ * `auth.token`, logging each rejection with the peer's address.
+ */
+export function tokenMiddleware(
+  token: string | null,
+  logger: { warn(details: object, message: string): void },
+  peer: 'browser' | 'worker',
+  rejection: string,
+): (socket: HandshakeSocket, next: (error?: Error) => void) => void {
+  return (socket, next) => {
+    if (tokenMatches(token, socket.handshake.auth?.token)) {
+      next();
+      return;
+    }
+    logger.warn({ address: socket.handshake.address }, `${peer} rejected: missing or wrong token`);
+    next(new Error(rejection));
+  };
+}

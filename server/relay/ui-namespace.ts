@@ -5,7 +5,7 @@ import type { UiClientToServerEvents, UiServerToClientEvents } from '../protocol
 import { runIdSchema, runSubscribeSchema } from '../protocol/runs.ts';
 import type { RunService } from '../runs/service.ts';
 import type { WorkerRegistry } from '../workers/registry.ts';
-import { tokenMatches } from './auth.ts';
+import { tokenMiddleware } from './auth.ts';
 import { safeAck } from './worker-namespace.ts';
 
 export type UiNamespace = Namespace<UiClientToServerEvents, UiServerToClientEvents>;
@@ -22,14 +22,7 @@ export function attachUiNamespace(
 ): void {
   const { registry, runs, logger } = deps;
 
-  namespace.use((socket, next) => {
-    if (tokenMatches(deps.token, socket.handshake.auth?.token)) {
-      next();
-      return;
-    }
-    logger.warn({ address: socket.handshake.address }, 'browser rejected: missing or wrong token');
-    next(new Error('unauthorized'));
-  });
+  namespace.use(tokenMiddleware(deps.token, logger, 'browser', 'unauthorized'));
 
   registry.onChange((workers) => {
     namespace.emit('workers:changed', workers);

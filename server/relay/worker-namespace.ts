@@ -10,7 +10,7 @@ import {
 import { workerHeartbeatSchema, workerRegistrationSchema } from '../protocol/workers.ts';
 import type { RunService } from '../runs/service.ts';
 import type { WorkerRegistry, WorkerSocket } from '../workers/registry.ts';
-import { tokenMatches } from './auth.ts';
+import { tokenMiddleware } from './auth.ts';
 
 interface WorkerSocketData {
   workerId?: string;
@@ -23,14 +23,14 @@ export function attachWorkerNamespace(
 ): void {
   const { registry, runs, logger } = deps;
 
-  namespace.use((socket, next) => {
-    if (tokenMatches(deps.token, socket.handshake.auth?.token)) {
-      next();
-      return;
-    }
-    logger.warn({ address: socket.handshake.address }, 'worker rejected: missing or wrong token');
-    next(new Error('unauthorized: start the worker with --token <the board token>'));
-  });
+  namespace.use(
+    tokenMiddleware(
+      deps.token,
+      logger,
+      'worker',
+      'unauthorized: start the worker with --token <the board token>',
+    ),
+  );
 
   namespace.on('connection', (rawSocket) => {
     const socket = rawSocket as WorkerSocket & { data: WorkerSocketData };

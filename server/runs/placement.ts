@@ -3,7 +3,7 @@ import type { WorkerRegistration } from '../protocol/workers.ts';
 
 export type PlacementCheck = { ok: true } | { ok: false; reason: string };
 
-/** Returns true when the run's config asks for anything that needs a CUDA device. */
+/** Returns true when the run's config requests anything that needs a CUDA device. */
 export function configNeedsGpu(config: EngineConfig, cpuQuantization: boolean): boolean {
   const quantized = config.quantization_bit !== undefined && config.quantization_bit !== null;
   return (
@@ -17,7 +17,7 @@ export function configNeedsGpu(config: EngineConfig, cpuQuantization: boolean): 
 
 /**
  * Decides whether a worker can take a run now, with the reason when it cannot.
- * TODO: with several hosts, send exports and resumed runs to the worker that holds the
+ * TODO: with several hosts, send exports and resumed runs to the worker that stores the
  * adapter or checkpoint; today any capable worker may take them.
  */
 export function workerCanRun(worker: WorkerRegistration, config: EngineConfig): PlacementCheck {

@@ -42,6 +42,7 @@ type WorkerClientSocket = Socket<WorkerServerToClientEvents, WorkerClientToServe
 
 const ACK_TIMEOUT_MS = 10_000;
 const ENGINE_REPROBE_MS = 30_000;
+const SERVER_DISCONNECT_RETRY_MS = 1_000;
 
 /** Starts a worker: registers with the board, heartbeats, runs the engine and reports back. */
 export async function startWorker(options: WorkerOptions): Promise<WorkerAgent> {
@@ -119,11 +120,22 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerAgent> 
     }
   });
 
+  let stopping = false;
   socket.on('disconnect', (reason) => {
     for (const outbox of outboxes) {
       outbox.setOnline(false);
     }
     logger.warn({ workerId, reason }, 'disconnected from the board; reconnecting');
+
+    // socket.io-client retries by itself after network errors, but not after the server closed
+    // the connection on purpose, for example when a restarted board replaced it.
+    if (reason === 'io server disconnect' && !stopping) {
+      setTimeout(() => {
+        if (!stopping) {
+          socket.connect();
+        }
+      }, SERVER_DISCONNECT_RETRY_MS);
+    }
   });
 
   socket.on('connect_error', (error) => {
@@ -192,6 +204,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerAgent> 
     workerId,
     registered,
     async stop() {
+      stopping = true;
       clearInterval(heartbeat);
       clearInterval(reprobe);
       await Promise.all([trains.abortAll(), inference.stop()]);

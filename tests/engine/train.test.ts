@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoTrainingArgs } from '../../server/engine/demo-recipe.ts';
 import type { MetricPoint, RunStatus, RunSummary } from '../../server/protocol/runs.ts';
 import { tempDir } from '../helpers/board.ts';
+import { DEMO_ADAPTER_DIR, writeDemoAdapterKey } from './demo-adapter.ts';
 import {
   adapterFiles,
   type EngineBoard,
@@ -83,6 +84,11 @@ describe('LoRA training with the real engine', () => {
     );
     expect(fs.existsSync(path.join(outputDir, 'trainer_log.jsonl'))).toBe(true);
     expect(fs.existsSync(path.join(outputDir, 'running_log.txt'))).toBe(true);
+
+    // Later engine tests serve and export this adapter instead of training their own.
+    fs.rmSync(DEMO_ADAPTER_DIR, { recursive: true, force: true });
+    fs.cpSync(outputDir, DEMO_ADAPTER_DIR, { recursive: true });
+    writeDemoAdapterKey(fixtures);
   });
 
   it('trains 4-bit QLoRA where bitsandbytes runs, here on the CPU', async () => {
@@ -94,23 +100,39 @@ describe('LoRA training with the real engine', () => {
 
     const outputDir = path.join(tempDir('engine-qlora'), 'qlora');
     const config = {
-      ...demoTrainingArgs({ modelDir: fixtures.modelDir, datasetDir: fixtures.datasetDir, outputDir }),
+      ...demoTrainingArgs({
+        modelDir: fixtures.modelDir,
+        datasetDir: fixtures.datasetDir,
+        outputDir,
+      }),
       quantization_bit: 4,
       quantization_method: 'bnb',
       double_quantization: true,
       num_train_epochs: 3,
     };
 
-    const created = await postJson<RunSummary>(`${board.url}/api/runs`, { name: 'engine tier qlora', config });
+    const created = await postJson<RunSummary>(`${board.url}/api/runs`, {
+      name: 'engine tier qlora',
+      config,
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     if (!created.body.ok) return;
-    const done = await waitForRun(board, created.body.data.id, ['completed', 'failed', 'aborted'], 15 * 60_000);
+    const done = await waitForRun(
+      board,
+      created.body.data.id,
+      ['completed', 'failed', 'aborted'],
+      15 * 60_000,
+    );
     expect(done.status, engineLogTail(board, done.id)).toBe('completed');
 
     const snapshot = board.server.runs.snapshot(done.id, 0, 0);
-    const losses = (snapshot?.points ?? []).map((point) => point.loss).filter((loss): loss is number => loss !== null);
+    const losses = (snapshot?.points ?? [])
+      .map((point) => point.loss)
+      .filter((loss): loss is number => loss !== null);
     const log = (snapshot?.logLines ?? []).map((entry) => entry.line).join('\n');
-    console.log(`engine tier QLoRA: ${losses.length} points, loss ${losses[0]?.toFixed(3)} → ${losses.at(-1)?.toFixed(3)}`);
+    console.log(
+      `engine tier QLoRA: ${losses.length} points, loss ${losses[0]?.toFixed(3)} → ${losses.at(-1)?.toFixed(3)}`,
+    );
     expect(log).toMatch(/Quantizing model to 4 bit/);
     expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)) / 2);
     expect(adapterFiles(outputDir)).toContain('adapter_model.safetensors');

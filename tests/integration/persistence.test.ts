@@ -91,3 +91,34 @@ describe('server restart', () => {
     expect(after[0]?.workerId).toBe(agent.workerId);
   });
 });
+
+describe('worker connection', () => {
+  it('reconnects after the board closes its connection on purpose', async () => {
+    board = await startTestBoard();
+    agent = await startWorker({
+      serverUrl: board.url,
+      token: null,
+      workDir: tempDir('worker'),
+      engine: { python: '/nonexistent/python', cli: '/nonexistent/llamafactory-cli' },
+      logger: silentLogger(),
+      heartbeatMs: 200,
+    });
+    await agent.registered;
+
+    board.server.registry.socketOf(agent.workerId)?.disconnect(true);
+    await waitFor(
+      () => (board?.server.registry.connectedIds().length === 0 ? true : undefined),
+      5_000,
+      'worker to drop',
+    );
+    const ids = await waitFor(
+      () => {
+        const connected = board?.server.registry.connectedIds() ?? [];
+        return connected.length === 1 ? connected : undefined;
+      },
+      10_000,
+      'worker to reconnect',
+    );
+    expect(ids).toEqual([agent.workerId]);
+  });
+});
