@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ClipCache } from '../server/datasets/clips.ts';
 import { analyzeCutoff } from '../server/datasets/cutoff.ts';
 import { tempDir } from '../tests/helpers/board.ts';
+import { shareGptAudioEntry, writeDatasetInfo } from '../tests/helpers/datasets.ts';
 import { makeWav } from '../tests/unit/datasets/wav.ts';
 
 export interface DatasetAnalysisBenchResult {
@@ -50,22 +51,7 @@ export async function benchDatasetAnalysis(
   }));
   const datasetName = 'bench';
   fs.writeFileSync(path.join(datasetDir, 'bench.json'), JSON.stringify(records));
-  fs.writeFileSync(
-    path.join(datasetDir, 'dataset_info.json'),
-    JSON.stringify({
-      [datasetName]: {
-        file_name: 'bench.json',
-        formatting: 'sharegpt',
-        columns: { messages: 'messages', audios: 'audios' },
-        tags: {
-          role_tag: 'role',
-          content_tag: 'content',
-          user_tag: 'user',
-          assistant_tag: 'assistant',
-        },
-      },
-    }),
-  );
+  writeDatasetInfo(datasetDir, { [datasetName]: shareGptAudioEntry('bench.json') });
 
   const run = async (clipCache: ClipCache | null) => {
     const start = performance.now();

@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBoard, type TestBoard, tempDir } from '../helpers/board.ts';
 import { assertBuilt, DIST_DIR, launchBrowser } from '../helpers/browser.ts';
+import { shareGptAudioEntry, writeDatasetInfo } from '../helpers/datasets.ts';
 import { makeWav } from '../unit/datasets/wav.ts';
 
 const DEMO_DATASET = path.resolve('tests/fixtures/out/demo-dataset');
@@ -34,22 +35,7 @@ function writeBrokenDataset(): string {
     audios: [clip],
   }));
   fs.writeFileSync(path.join(dir, 'broken.json'), JSON.stringify(records));
-  fs.writeFileSync(
-    path.join(dir, 'dataset_info.json'),
-    JSON.stringify({
-      broken: {
-        file_name: 'broken.json',
-        formatting: 'sharegpt',
-        columns: { messages: 'messages', audios: 'audios' },
-        tags: {
-          role_tag: 'role',
-          content_tag: 'content',
-          user_tag: 'user',
-          assistant_tag: 'assistant',
-        },
-      },
-    }),
-  );
+  writeDatasetInfo(dir, { broken: shareGptAudioEntry('broken.json') });
   return dir;
 }
 

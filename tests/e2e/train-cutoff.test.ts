@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBoard, type TestBoard, tempDir } from '../helpers/board.ts';
 import { assertBuilt, DIST_DIR, launchBrowser } from '../helpers/browser.ts';
+import { shareGptAudioEntry, writeDatasetInfo } from '../helpers/datasets.ts';
 import { makeWav } from '../unit/datasets/wav.ts';
 
 const TINY_MODEL = path.resolve('tests/fixtures/out/tiny-qwen2-audio');
@@ -36,22 +37,7 @@ function writeDataset(): string {
     };
   });
   fs.writeFileSync(path.join(dir, 'data.json'), JSON.stringify(records));
-  fs.writeFileSync(
-    path.join(dir, 'dataset_info.json'),
-    JSON.stringify({
-      d: {
-        file_name: 'data.json',
-        formatting: 'sharegpt',
-        columns: { messages: 'messages', audios: 'audios' },
-        tags: {
-          role_tag: 'role',
-          content_tag: 'content',
-          user_tag: 'user',
-          assistant_tag: 'assistant',
-        },
-      },
-    }),
-  );
+  writeDatasetInfo(dir, { d: shareGptAudioEntry('data.json') });
   return dir;
 }
 

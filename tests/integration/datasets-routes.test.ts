@@ -4,6 +4,7 @@ import zlib from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Ack } from '../../server/protocol/envelope.ts';
 import { startTestBoard, type TestBoard, tempDir } from '../helpers/board.ts';
+import { shareGptAudioEntry, writeDatasetInfo } from '../helpers/datasets.ts';
 import { makeWav } from '../unit/datasets/wav.ts';
 
 const TINY_MODEL = path.resolve('tests/fixtures/out/tiny-qwen2-audio');
@@ -252,22 +253,7 @@ describe.skipIf(!fs.existsSync(path.join(TINY_MODEL, 'tokenizer.json')))(
         path.join(dir, 'data.json'),
         JSON.stringify([sample('short.wav'), sample('long.wav')]),
       );
-      fs.writeFileSync(
-        path.join(dir, 'dataset_info.json'),
-        JSON.stringify({
-          d: {
-            file_name: 'data.json',
-            formatting: 'sharegpt',
-            columns: { messages: 'messages', audios: 'audios' },
-            tags: {
-              role_tag: 'role',
-              content_tag: 'content',
-              user_tag: 'user',
-              assistant_tag: 'assistant',
-            },
-          },
-        }),
-      );
+      writeDatasetInfo(dir, { d: shareGptAudioEntry('data.json') });
       const analyze = async (cutoff: number) => {
         const response = await fetch(`${board?.url}/api/datasets/analyze`, {
           method: 'POST',

@@ -6,6 +6,7 @@ import type { Ack } from '../../server/protocol/envelope.ts';
 import type { EngineConfig, RunSummary } from '../../server/protocol/runs.ts';
 import { createDefaultForm, formToEngineConfig } from '../../server/protocol/train-config.ts';
 import { startTestBoard, type TestBoard, tempDir } from '../helpers/board.ts';
+import { shareGptAudioEntry, writeDatasetInfo } from '../helpers/datasets.ts';
 import { makeWav } from '../unit/datasets/wav.ts';
 
 const TINY_MODEL = path.resolve('tests/fixtures/out/tiny-qwen2-audio');
@@ -226,22 +227,7 @@ function writeAudioDataset(seconds: number[], answer = 'red', dir = tempDir('cut
     };
   });
   fs.writeFileSync(path.join(dir, 'data.json'), JSON.stringify(records));
-  fs.writeFileSync(
-    path.join(dir, 'dataset_info.json'),
-    JSON.stringify({
-      d: {
-        file_name: 'data.json',
-        formatting: 'sharegpt',
-        columns: { messages: 'messages', audios: 'audios' },
-        tags: {
-          role_tag: 'role',
-          content_tag: 'content',
-          user_tag: 'user',
-          assistant_tag: 'assistant',
-        },
-      },
-    }),
-  );
+  writeDatasetInfo(dir, { d: shareGptAudioEntry('data.json') });
   return dir;
 }
 

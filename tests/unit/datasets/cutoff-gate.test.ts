@@ -5,6 +5,7 @@ import { checkRunCutoff } from '../../../server/datasets/cutoff-gate.ts';
 import { looksLikeHubId } from '../../../server/models/modules.ts';
 import type { EngineConfig } from '../../../server/protocol/runs.ts';
 import { tempDir } from '../../helpers/board.ts';
+import { shareGptAudioEntry, writeDatasetInfo } from '../../helpers/datasets.ts';
 import { makeWav } from './wav.ts';
 
 const TINY_MODEL = path.resolve('tests/fixtures/out/tiny-qwen2-audio');
@@ -25,22 +26,7 @@ function datasetDir(): string {
       },
     ]),
   );
-  fs.writeFileSync(
-    path.join(dir, 'dataset_info.json'),
-    JSON.stringify({
-      d: {
-        file_name: 'data.json',
-        formatting: 'sharegpt',
-        columns: { messages: 'messages', audios: 'audios' },
-        tags: {
-          role_tag: 'role',
-          content_tag: 'content',
-          user_tag: 'user',
-          assistant_tag: 'assistant',
-        },
-      },
-    }),
-  );
+  writeDatasetInfo(dir, { d: shareGptAudioEntry('data.json') });
   return dir;
 }
 

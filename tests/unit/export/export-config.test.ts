@@ -6,11 +6,10 @@ import {
   exportConfigFromRun,
   exportFormProblem,
 } from '../../../src/features/export/export-config.ts';
+import { runSummary } from '../../helpers/factories.ts';
 
 function run(fields: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id: 'run-1',
-    kind: 'train',
+  return runSummary({
     name: 'demo',
     status: 'completed',
     config: {
@@ -22,16 +21,8 @@ function run(fields: Partial<RunSummary> = {}): RunSummary {
     },
     workerId: 'w',
     outputDir: 'saves/demo/lora/train_1/',
-    cudaVisibleDevices: null,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    startedAt: null,
-    endedAt: null,
-    failure: null,
-    lastSeq: 0,
-    lastPoint: null,
-    resumeFrom: null,
     ...fields,
-  };
+  });
 }
 
 describe('export config', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricPoint, RunSummary } from '../../../server/protocol/runs.ts';
 import {
   canAbort,
   canResume,
@@ -12,47 +11,7 @@ import {
   runDurationSeconds,
   sortRunsNewestFirst,
 } from '../../../src/features/monitor/run-view.ts';
-
-function point(seq: number, fields: Partial<MetricPoint> = {}): MetricPoint {
-  return {
-    seq,
-    step: seq,
-    totalSteps: null,
-    loss: null,
-    evalLoss: null,
-    learningRate: null,
-    epoch: null,
-    percentage: null,
-    elapsedSeconds: null,
-    remainingSeconds: null,
-    throughput: null,
-    totalTokens: null,
-    vramAllocatedGiB: null,
-    nonFiniteKeys: [],
-    ...fields,
-  };
-}
-
-function run(fields: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id: 'run-1',
-    kind: 'train',
-    name: 'run one',
-    status: 'running',
-    config: {},
-    workerId: null,
-    outputDir: 'saves/one',
-    cudaVisibleDevices: null,
-    createdAt: '2025-01-01T00:00:00.000Z',
-    startedAt: null,
-    endedAt: null,
-    failure: null,
-    lastSeq: 0,
-    lastPoint: null,
-    resumeFrom: null,
-    ...fields,
-  };
-}
+import { metricPoint as point, runSummary as run } from '../../helpers/factories.ts';
 
 describe('run actions', () => {
   it('allows abort for active runs that are not already aborting', () => {

@@ -12,26 +12,7 @@ import {
   stepSeries,
   uniqueBySeq,
 } from '../../../src/features/monitor/series.ts';
-
-function point(seq: number, fields: Partial<MetricPoint> = {}): MetricPoint {
-  return {
-    seq,
-    step: seq,
-    totalSteps: null,
-    loss: null,
-    evalLoss: null,
-    learningRate: null,
-    epoch: null,
-    percentage: null,
-    elapsedSeconds: null,
-    remainingSeconds: null,
-    throughput: null,
-    totalTokens: null,
-    vramAllocatedGiB: null,
-    nonFiniteKeys: [],
-    ...fields,
-  };
-}
+import { metricPoint as point } from '../../helpers/factories.ts';
 
 function lossRun(length: number): MetricPoint[] {
   return Array.from({ length }, (_, index) =>
