@@ -47,22 +47,29 @@ function vitest(title, project) {
 }
 
 const results = [];
+const skipEngine = process.env.AUDIO_BOARD_SKIP_ENGINE_TIER === '1';
 results.push(run('Type check (tsc)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']));
 results.push(run('Lint and format check (biome)', bin('biome'), ['check', '.']));
+
+// Several unit and browser tests read the tiny model's tokenizer and the demo data, so the
+// engine environment and the fixtures come first; without them those tests are skipped.
+let engineReady = false;
+if (skipEngine) {
+  console.log(
+    '\n=== Engine environment, fixtures and engine tier skipped (AUDIO_BOARD_SKIP_ENGINE_TIER=1) ===',
+  );
+} else {
+  engineReady =
+    run('Engine environment (npm run setup:engine)', bin('tsx'), ['server/engine/setup.ts']) &&
+    run('Demo model and audio fixtures', bin('tsx'), ['tests/fixtures/ensure.ts']);
+  results.push(engineReady);
+}
+
 results.push(vitest('Unit and integration tests', 'unit'));
 results.push(run('Build the web UI', bin('vite'), ['build', '--logLevel', 'warn']));
 results.push(vitest('Browser tests (Chromium)', 'e2e'));
-
-if (process.env.AUDIO_BOARD_SKIP_ENGINE_TIER === '1') {
-  console.log('\n=== Engine tier skipped (AUDIO_BOARD_SKIP_ENGINE_TIER=1) ===');
-} else {
-  const ready =
-    run('Engine environment (npm run setup:engine)', bin('tsx'), ['server/engine/setup.ts']) &&
-    run('Demo model and audio fixtures', bin('tsx'), ['tests/fixtures/ensure.ts']);
-  results.push(ready);
-  if (ready) {
-    results.push(vitest('Engine tier (real LLaMA-Factory on CPU)', 'engine'));
-  }
+if (engineReady) {
+  results.push(vitest('Engine tier (real LLaMA-Factory on CPU)', 'engine'));
 }
 
 console.log('\n=== Timings ===');
