@@ -9,6 +9,8 @@ const protocolDir = fileURLToPath(new URL('./server/protocol', import.meta.url))
 export default defineConfig({
   resolve: { alias: { '@protocol': protocolDir } },
   test: {
+    // Project-level sequencers are ignored, so the engine tier's order is set here for all tiers.
+    sequence: { sequencer: TrainingFirstSequencer },
     projects: [
       {
         extends: true,
@@ -40,7 +42,6 @@ export default defineConfig({
         test: {
           name: 'engine',
           include: ['tests/engine/**/*.test.ts'],
-          sequence: { sequencer: TrainingFirstSequencer },
           environment: 'node',
           testTimeout: 1_800_000,
           hookTimeout: 1_800_000,
