@@ -26,7 +26,6 @@ import {
 let engine: EngineBoard;
 let browser: Socket;
 let adapterDir: string;
-let sessionId: string;
 const answers = new Map<string, PlaygroundAnswer>();
 
 beforeAll(async () => {
@@ -40,18 +39,6 @@ beforeAll(async () => {
       answers.set(`${answer.turnId}/${answer.target.key}`, answer);
     }
   });
-
-  const session = await postJson<PlaygroundSessionSummary>(
-    `${engine.board.url}/api/playground/sessions`,
-    {
-      title: 'engine tier',
-    },
-  );
-  if (!session.body.ok) {
-    throw new Error(`session not created: ${JSON.stringify(session.body)}`);
-  }
-  sessionId = session.body.data.id;
-  await browser.emitWithAck('playground:watch', { sessionId });
 });
 
 afterAll(async () => {
@@ -59,6 +46,19 @@ afterAll(async () => {
   await engine?.agent.stop();
   await engine?.board.server.close();
 });
+
+/** Opens a new playground session, so each question is asked without earlier turns as history. */
+async function newSession(title: string): Promise<string> {
+  const session = await postJson<PlaygroundSessionSummary>(
+    `${engine.board.url}/api/playground/sessions`,
+    { title },
+  );
+  if (!session.body.ok) {
+    throw new Error(`session not created: ${JSON.stringify(session.body)}`);
+  }
+  await browser.emitWithAck('playground:watch', { sessionId: session.body.data.id });
+  return session.body.data.id;
+}
 
 async function upload(file: string): Promise<string> {
   const response = await fetch(
@@ -81,6 +81,7 @@ async function askHeldOut(modelDir: string, targets: ChatTarget[]): Promise<Map<
   const results = new Map<string, string[]>(targets.map((target) => [target.key, []]));
   for (const record of heldOutRecords(engine.fixtures)) {
     const clip = await upload(record.audio);
+    const sessionId = await newSession(path.basename(record.audio));
     const ack = (await browser.timeout(600_000).emitWithAck('playground:send', {
       sessionId,
       prompt: record.prompt,
