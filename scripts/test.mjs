@@ -52,7 +52,7 @@ results.push(run('Type check (tsc)', bin('tsc'), ['--noEmit', '-p', 'tsconfig.js
 results.push(run('Lint and format check (biome)', bin('biome'), ['check', '.']));
 
 // Several unit and browser tests read the tiny model's tokenizer and the demo data, so the
-// engine environment and the fixtures come first; without them those tests are skipped.
+// engine environment and the fixtures come first. Without them, those tests are skipped.
 let engineReady = false;
 if (skipEngine) {
   console.log(

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** A `dataset_info.json` entry for sharegpt records with `messages` and `audios` columns. */
+/** Returns a `dataset_info.json` entry for sharegpt records with `messages` and `audios` columns. */
 export function shareGptAudioEntry(fileName: string): Record<string, unknown> {
   return {
     file_name: fileName,

@@ -1,6 +1,6 @@
 import type { MetricPoint, RunSummary } from '../../server/protocol/runs.ts';
 
-/** A metric point with every metric null, `step` equal to `seq`, and the given fields. */
+/** Returns a metric point with every metric null, `step` equal to `seq`, and the given fields. */
 export function metricPoint(seq: number, fields: Partial<MetricPoint> = {}): MetricPoint {
   return {
     seq,
@@ -21,7 +21,7 @@ export function metricPoint(seq: number, fields: Partial<MetricPoint> = {}): Met
   };
 }
 
-/** A running training run with an empty config, and the given fields. */
+/** Returns a running training run with an empty config, and the given fields. */
 export function runSummary(fields: Partial<RunSummary> = {}): RunSummary {
   return {
     id: 'run-1',
