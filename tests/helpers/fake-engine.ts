@@ -13,11 +13,12 @@ export const FAKE_ENGINE = {
 export async function startFakeEngineWorker(
   serverUrl: string,
   token: string | null = null,
+  workDir = tempDir('worker'),
 ): Promise<WorkerAgent> {
   const agent = await startWorker({
     serverUrl,
     token,
-    workDir: tempDir('worker'),
+    workDir,
     engine: FAKE_ENGINE,
     logger: silentLogger(),
     heartbeatMs: 500,

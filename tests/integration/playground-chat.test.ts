@@ -270,6 +270,34 @@ describe('playground chat with the scripted engine', () => {
     expect((await finished(answers, after.data.id, 'base')).finishReason).toBe('stop');
   });
 
+  it('finds a run adapter given relative to the worker folder', async () => {
+    board = await startTestBoard();
+    socket = await connect(board.url);
+    const answers = collectAnswers(socket);
+    const session = await createSession();
+
+    // Training runs with relative output folders write their adapters under the work folder.
+    const workDir = tempDir('relative-worker');
+    fs.mkdirSync(path.join(workDir, 'saves/demo/lora/train_1'), { recursive: true });
+    fs.writeFileSync(path.join(workDir, 'saves/demo/lora/train_1/adapter_config.json'), '{}');
+    agent = await startFakeEngineWorker(board.url, null, workDir);
+
+    const ack = await send(socket, {
+      sessionId: session.id,
+      clips: [],
+      model: MODEL,
+      settings: SETTINGS,
+      prompt: 'hello',
+      targets: [
+        { key: 'run', label: 'run', adapter_name_or_path: 'saves/demo/lora/train_1', runId: null },
+      ],
+    });
+    if (!ack.ok) throw new Error(ack.error.message);
+    const answer = await finished(answers, ack.data.id, 'run');
+    expect(answer.error).toBeNull();
+    expect(answer.finishReason).toBe('stop');
+  });
+
   it('rejects a turn whose clip was never uploaded', async () => {
     board = await startTestBoard();
     socket = await connect(board.url);

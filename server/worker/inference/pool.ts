@@ -77,8 +77,14 @@ export class InferencePool {
     const { report, logger } = this.options;
     const controller = new AbortController();
     const spec: ModelServerSpec = {
-      model: command.model,
-      adapter_name_or_path: command.adapter_name_or_path,
+      model: {
+        ...command.model,
+        model_name_or_path: this.resolveLocal(command.model.model_name_or_path),
+      },
+      adapter_name_or_path:
+        command.adapter_name_or_path === null
+          ? null
+          : this.resolveLocal(command.adapter_name_or_path),
     };
     const server = this.serverFor(spec);
     this.requests.set(command.requestId, {
@@ -379,6 +385,18 @@ export class InferencePool {
 
   private idleMs(): number {
     return this.options.idleUnloadMs ?? DEFAULT_IDLE_UNLOAD_MS;
+  }
+
+  /**
+   * Resolves a relative path against the worker's work folder, where training runs with relative
+   * output folders write their adapters. A bare hub id such as `Qwen/Qwen2-Audio-7B` stays as is.
+   */
+  private resolveLocal(nameOrPath: string): string {
+    if (path.isAbsolute(nameOrPath)) {
+      return nameOrPath;
+    }
+    const local = path.resolve(this.options.workDir, nameOrPath);
+    return nameOrPath.startsWith('.') || fs.existsSync(local) ? local : nameOrPath;
   }
 
   /** Rejects local paths that do not exist before paying for a model load. */
