@@ -690,6 +690,8 @@ export const VALIDATION_MESSAGES_EN = {
     'Run {{runId}} ({{status}}) already uses this output directory: resume that run, turn on overwrite_output_dir, or choose another folder.',
   output_dir_overwrite:
     'overwrite_output_dir is on: the checkpoints of run {{runId}} in this folder will be overwritten.',
+  output_dir_active:
+    'Run {{runId}} ({{status}}) is using this output directory right now: choose another folder, or wait for it to end.',
   unknown_lora_target:
     'The model has no linear module named {{module}}: choose from {{available}}, or use all.',
   base_model_template:
@@ -726,6 +728,14 @@ export interface DeviceContext {
   /** True when the worker's bitsandbytes quantizes on the CPU, so QLoRA needs no GPU. */
   cpuQuantization?: boolean | undefined;
 }
+
+/** Run states in which an engine may be writing into the run's output folder. */
+const ACTIVE_RUN_STATUSES: ReadonlySet<string> = new Set([
+  'queued',
+  'starting',
+  'running',
+  'aborting',
+]);
 
 export interface TrainValidationContext {
   /** The worker that would run the config; device checks are skipped when it is unknown. */
@@ -1102,7 +1112,15 @@ export function validateTrainConfig(
   }
 
   const previous = context.outputDirRun;
-  if (previous) {
+  if (previous && ACTIVE_RUN_STATUSES.has(previous.status)) {
+    // Two engines writing checkpoints into one folder would corrupt both runs.
+    issues.push({
+      field: 'output_dir',
+      code: 'output_dir_active',
+      params: { runId: previous.id, status: previous.status },
+      severity: 'error',
+    });
+  } else if (previous) {
     const overwrite = config.overwrite_output_dir === true;
     issues.push({
       field: 'output_dir',

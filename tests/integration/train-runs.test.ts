@@ -166,6 +166,12 @@ describe('POST /api/runs validation', () => {
     expect(first.status).toBe(201);
     if (!first.ack.ok) throw new Error('first run failed');
 
+    // The first run is still queued, so not even overwrite_output_dir may share its folder.
+    const whileActive = await postRun({ config: { ...config, overwrite_output_dir: true } });
+    expect(whileActive.status).toBe(400);
+    expect(errorsOf(whileActive.ack).map((issue) => issue.code)).toEqual(['output_dir_active']);
+
+    board.server.runs.abort(first.ack.data.id);
     const second = await postRun({ config });
     expect(second.status).toBe(400);
     const [issue] = issuesOf(second.ack);

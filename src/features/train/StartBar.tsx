@@ -77,6 +77,7 @@ export function StartBar({
 
   const started = (runId: string) => {
     setFailure(null);
+    useTrainForm.getState().nextOutputDir();
     useTrainSelection.getState().setLastStartedRunId(runId);
     useUi.getState().setTab('monitor');
   };

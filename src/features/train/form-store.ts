@@ -30,6 +30,8 @@ interface TrainFormState {
   setExtra(extra: EngineConfig): void;
   setGpus(gpus: number[]): void;
   reset(): void;
+  /** Gives the form a fresh default output folder after a Start, unless the user typed one. */
+  nextOutputDir(): void;
 }
 
 function modelShortName(form: TrainForm): string {
@@ -93,5 +95,23 @@ export const useTrainForm = create<TrainFormState>((set, get) => ({
 
   reset() {
     set({ ...derived(createDefaultForm()), gpus: [], outputDirEdited: false });
+  },
+
+  nextOutputDir() {
+    // A started run owns its folder, so the next Start must not write into it. A folder the
+    // user typed stays, and the board rejects it while that run is still active.
+    if (get().outputDirEdited) {
+      return;
+    }
+    const form = get().form;
+    set(
+      derived(
+        setFormField(
+          form,
+          'output_dir',
+          defaultOutputDir(modelShortName(form), form.method, new Date()),
+        ),
+      ),
+    );
   },
 }));

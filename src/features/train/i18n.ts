@@ -592,6 +592,8 @@ export const trainZhCN: Widen<typeof trainEn> = {
       '运行 {{runId}}（{{status}}）已使用此输出目录：请继续该运行、打开 overwrite_output_dir，或换一个文件夹。',
     output_dir_overwrite:
       '已打开 overwrite_output_dir：此文件夹中运行 {{runId}} 的检查点将被覆盖。',
+    output_dir_active:
+      '运行 {{runId}}（{{status}}）正在使用此输出目录：请选择其他目录，或等待其结束。',
     unknown_lora_target:
       '模型中没有名为 {{module}} 的线性层：请从 {{available}} 中选择，或使用 all。',
     base_model_template:

@@ -270,3 +270,22 @@ describe('validation messages', () => {
     expect(Object.keys(trainZhCN.validation).sort()).toEqual(codes);
   });
 });
+
+describe('output folder of an active run', () => {
+  it.each(['queued', 'starting', 'running', 'aborting'])(
+    'rejects reusing the folder of a %s run even with overwrite_output_dir',
+    (status) => {
+      const issues = issuesFor(validConfig({ overwrite_output_dir: true }), {
+        outputDirRun: { id: 'run-a', status },
+      });
+      expect(codesOf(issues, 'output_dir')).toEqual(['output_dir_active']);
+    },
+  );
+
+  it('only warns when overwriting the folder of a finished run', () => {
+    const issues = issuesFor(validConfig({ overwrite_output_dir: true }), {
+      outputDirRun: { id: 'run-a', status: 'completed' },
+    });
+    expect(codesOf(issues, 'output_dir')).toEqual(['output_dir_overwrite']);
+  });
+});
