@@ -69,6 +69,8 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const app: FastifyInstance = Fastify({
     loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT_BYTES,
+    // Every request at info level drowns the run and worker lines; errors are still logged.
+    disableRequestLogging: true,
     // Open sockets (workers reconnect at once) must not keep a closing server alive.
     forceCloseConnections: true,
   });
@@ -173,11 +175,11 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     },
     async close() {
       runs.close();
-      // Disconnect sockets first so reconnecting workers cannot hold the server open, then let
-      // Fastify close the HTTP server: with forceCloseConnections it also drops idle keep-alive
-      // connections, which would otherwise delay the close by their timeout.
-      io.disconnectSockets(true);
-      io.engine.close();
+      // Closing socket.io ends every socket with a transport close, after which browsers and
+      // workers reconnect by themselves. It also stops accepting connections, and dropping the
+      // idle keep-alive ones lets the HTTP server close without waiting for their timeout.
+      io.close();
+      app.server.closeAllConnections();
       await app.close();
       db.close();
     },

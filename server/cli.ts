@@ -96,7 +96,7 @@ async function serve(argv: string[], logger: Logger, withWorker: boolean): Promi
     });
   }
 
-  const shutdown = async (signal: string) => {
+  const shutdown = onceOnly(async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     if (child && child.exitCode === null) {
       child.kill('SIGTERM');
@@ -104,9 +104,9 @@ async function serve(argv: string[], logger: Logger, withWorker: boolean): Promi
     }
     await server.close();
     process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 async function worker(argv: string[], logger: Logger): Promise<void> {
@@ -135,13 +135,26 @@ async function worker(argv: string[], logger: Logger): Promise<void> {
     logger: logger.child({ role: 'worker' }),
   });
 
-  const shutdown = async (signal: string) => {
+  const shutdown = onceOnly(async (signal: string) => {
     logger.info({ signal, workerId: agent.workerId }, 'worker stopping; aborting its runs');
     await agent.stop();
     process.exit(0);
+  });
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * Runs `shutdown` on the first signal only. A process group kill and the board's own SIGTERM
+ * to its local worker arrive together, and a second SIGTERM without a handler would kill the
+ * worker before it has stopped its engine processes.
+ */
+function onceOnly(shutdown: (signal: string) => Promise<void>): (signal: string) => Promise<void> {
+  let started: Promise<void> | null = null;
+  return (signal) => {
+    started ??= shutdown(signal);
+    return started;
   };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 function stringFlag(argv: string[], name: string): string | undefined {

@@ -571,8 +571,13 @@ export function setFormField<K extends TrainFormField>(
 
 /** Keys of `extra` that override a key the form generates itself. */
 export function overriddenKeys(form: TrainForm): string[] {
-  return Object.keys(form.extra).filter((key) => FORM_KEYS.has(key));
+  // An explicit `bf16: false` next to an fp32 form agrees with the form, so it overrides nothing.
+  const agrees = (key: string) =>
+    PRECISION_KEYS.has(key) && form.extra[key] === (form.compute_type === key);
+  return Object.keys(form.extra).filter((key) => FORM_KEYS.has(key) && !agrees(key));
 }
+
+const PRECISION_KEYS: ReadonlySet<string> = new Set(['bf16', 'fp16', 'pure_bf16']);
 
 // ---------------------------------------------------------------------------------------------
 // YAML

@@ -51,7 +51,13 @@ export function uiSocket(): UiSocket {
     useConnection.setState({ status: 'connected' });
     refreshWorkers();
   });
-  created.on('disconnect', () => useConnection.setState({ status: 'disconnected' }));
+  created.on('disconnect', (reason) => {
+    useConnection.setState({ status: 'disconnected' });
+    // socket.io-client does not retry after the server closed the connection on purpose.
+    if (reason === 'io server disconnect') {
+      setTimeout(() => created.connect(), 1_000);
+    }
+  });
   created.on('connect_error', (error) => {
     const unauthorized = error.message.includes('unauthorized');
     useConnection.setState({ status: unauthorized ? 'unauthorized' : 'disconnected' });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../api/socket.ts';
 
@@ -7,13 +7,37 @@ export function WorkerStatus() {
   const { t } = useTranslation();
   const workers = useConnection((state) => state.workers);
   const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+
+  // Escape or a click elsewhere closes the panel, which otherwise covers the tabs on narrow screens.
+  useEffect(() => {
+    if (!open) {
+      return;
+    }
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') {
+        setOpen(false);
+      }
+    };
+    const onPointer = (event: MouseEvent) => {
+      if (root.current && !root.current.contains(event.target as Node)) {
+        setOpen(false);
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    document.addEventListener('mousedown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousedown', onPointer);
+    };
+  }, [open]);
 
   const online = workers.filter((worker) => worker.status === 'online');
   const ready = online.filter((worker) => worker.engine.state === 'ready');
   const tone = online.length === 0 ? 'bad' : ready.length === online.length ? 'good' : 'warn';
 
   return (
-    <div className="worker-status">
+    <div className="worker-status" ref={root}>
       <button
         type="button"
         className={`chip chip-${tone}`}

@@ -2,6 +2,7 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
+import { useTrainForm } from '../train/form-store.ts';
 import {
   audioUrl,
   type CutoffAnalysis,
@@ -17,8 +18,10 @@ const PAGE_SIZE = 10;
 /** Lists, previews, validates and uploads datasets, and checks `cutoff_len` against them. */
 export function DatasetsTab() {
   const { t } = useTranslation();
-  const [draftDir, setDraftDir] = useState('');
-  const [datasetDir, setDatasetDir] = useState('');
+  // Start from the Train tab's dataset_dir, which is usually the folder the user wants to check.
+  const trainDatasetDir = useTrainForm.getState().form.dataset_dir;
+  const [draftDir, setDraftDir] = useState(trainDatasetDir);
+  const [datasetDir, setDatasetDir] = useState(trainDatasetDir);
   const [selected, setSelected] = useState<string | null>(null);
   const list = useQuery({
     queryKey: ['datasets', datasetDir],
@@ -200,8 +203,8 @@ function ValidationPanel({ datasetDir, dataset }: { datasetDir: string; dataset:
 
 function CutoffPanel({ datasetDir, dataset }: { datasetDir: string; dataset: string }) {
   const { t } = useTranslation();
-  const [modelPath, setModelPath] = useState('');
-  const [cutoffLen, setCutoffLen] = useState(2048);
+  const [modelPath, setModelPath] = useState(() => useTrainForm.getState().form.model_name_or_path);
+  const [cutoffLen, setCutoffLen] = useState(() => useTrainForm.getState().form.cutoff_len);
   const analysis = useMutation({
     mutationFn: () =>
       postAnalysis({

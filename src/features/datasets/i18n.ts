@@ -123,7 +123,7 @@ export const datasetsZhCN: Widen<typeof datasetsEn> = {
   samples: '样本数',
   clips: '音频数',
   audioHours: '音频时长（小时）',
-  findings: '问题',
+  findings: '检查结果',
   noDatasets: '该目录中没有数据集。',
   preview: '预览',
   validate: '校验',

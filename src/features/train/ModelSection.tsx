@@ -70,7 +70,7 @@ export function ModelSection({ issues }: { issues: ValidationIssue[] }) {
               >
                 {MODEL_PRESETS.map((preset) => (
                   <option key={preset.id} value={preset.id}>
-                    {preset.label}
+                    {t(`train.presetNames.${preset.id}`, { defaultValue: preset.label })}
                   </option>
                 ))}
               </select>
@@ -94,7 +94,9 @@ export function ModelSection({ issues }: { issues: ValidationIssue[] }) {
           value={form.template}
           options={templates.map((name) => ({
             value: name,
-            label: BASE_MODEL_TEMPLATES.has(name) ? `${name} (base)` : name,
+            label: BASE_MODEL_TEMPLATES.has(name)
+              ? `${name} ${t('train.baseTemplateSuffix')}`
+              : name,
           }))}
           issues={issues}
           onChange={(value) => setField('template', value)}

@@ -3,6 +3,12 @@ import type { Widen } from '../../i18n/widen.ts';
 
 /** Texts of the train tab; keys are used as `train.<key>`. */
 export const trainEn = {
+  /** Names of the model presets whose label is not a model name. */
+  presetNames: {
+    'cpu-demo': 'CPU demo (tiny Qwen2-Audio)',
+    custom: 'Custom',
+  },
+  baseTemplateSuffix: '(base)',
   sections: {
     model: 'Model',
     method: 'Method',
@@ -296,6 +302,11 @@ export const trainEn = {
 };
 
 export const trainZhCN: Widen<typeof trainEn> = {
+  presetNames: {
+    'cpu-demo': 'CPU 演示（微型 Qwen2-Audio）',
+    custom: '自定义',
+  },
+  baseTemplateSuffix: '（基座）',
   sections: {
     model: '模型',
     method: '微调方法',

@@ -7,6 +7,7 @@ import {
   engineConfigToForm,
   formToEngineConfig,
   importYaml,
+  overriddenKeys,
   setFormField,
   toTrainCommand,
   toYaml,
@@ -388,5 +389,18 @@ describe('device context', () => {
 
   it('returns undefined without online workers', () => {
     expect(deviceContextFromWorkers([worker({ status: 'offline' })])).toBeUndefined();
+  });
+});
+
+describe('extra arguments that agree with the form', () => {
+  it('does not report bf16: false and fp16: false as overrides of an fp32 form', () => {
+    const form = engineConfigToForm({ finetuning_type: 'lora', bf16: false, fp16: false });
+    expect(form.compute_type).toBe('fp32');
+    expect(overriddenKeys(form)).toEqual([]);
+  });
+
+  it('reports fp16: true as an override of a bf16 form', () => {
+    const form = { ...engineConfigToForm({ bf16: true }), extra: { fp16: true } };
+    expect(overriddenKeys(form)).toEqual(['fp16']);
   });
 });
