@@ -67,10 +67,9 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const runs = new RunService(runsRepo, registry, logger.child({ component: 'runs' }), now);
 
   const app: FastifyInstance = Fastify({
-    loggerInstance: logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // A line per request at info level drowns the run and worker lines; warnings and errors stay.
+    loggerInstance: logger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT_BYTES,
-    // Every request at info level drowns the run and worker lines; errors are still logged.
-    disableRequestLogging: true,
     // Open sockets (workers reconnect at once) must not keep a closing server alive.
     forceCloseConnections: true,
   });
