@@ -672,6 +672,7 @@ export const VALIDATION_MESSAGES_EN = {
   output_dir_required:
     'The output directory is empty: enter a folder such as saves/<model>/lora/train_1.',
   not_a_number: '{{value}} is not a number: enter a number.',
+  text_not_a_number: 'The text entered is not a number: enter digits, for example 5e-5 or 0.1.',
   not_an_integer: '{{value}} is not a whole number: enter an integer.',
   not_a_boolean: '{{value}} is not true or false: use true or false.',
   not_a_string: '{{value}} is not text: enter it as a string.',
@@ -710,6 +711,7 @@ export type ValidationCode = keyof typeof VALIDATION_MESSAGES_EN;
 /** Codes about a value's type, which an import reports as errors in the file. */
 const TYPE_CODES: ReadonlySet<ValidationCode> = new Set<ValidationCode>([
   'not_a_number',
+  'text_not_a_number',
   'not_an_integer',
   'not_a_boolean',
   'not_a_string',
@@ -877,6 +879,11 @@ function checkNumber(rule: NumberRule, value: unknown, issues: ValidationIssue[]
     issues.push({ field: rule.key, code, params, severity: 'error' });
 
   if (value === null && rule.nullable) {
+    return;
+  }
+  if (typeof value === 'number' && Number.isNaN(value)) {
+    // The form stores NaN for typed text that does not parse, so there is no value to quote.
+    error('text_not_a_number', {});
     return;
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) {

@@ -97,8 +97,17 @@ export function MonitorTab() {
           {selected.status === 'failed' && selected.failure !== null && (
             <FailurePanel failure={selected.failure} />
           )}
-          <ProgressPanel points={points} lastPoint={selected.lastPoint} />
-          <ChartsPanel points={points} compared={compared} />
+          {selected.kind === 'export' ? (
+            // `llamafactory-cli export` logs no steps or loss; its console log tells the story.
+            <p className="muted panel" data-testid="export-run-note">
+              {t('monitor.progress.exportRun')}
+            </p>
+          ) : (
+            <>
+              <ProgressPanel points={points} lastPoint={selected.lastPoint} />
+              <ChartsPanel points={points} compared={compared} />
+            </>
+          )}
           {comparedRuns.length > 0 && <ConfigDiff runs={comparedRuns} />}
           <LogBox lines={selectedLive?.logLines ?? NO_LOG_LINES} />
         </>

@@ -87,6 +87,8 @@ export const monitorEn = {
     vram: 'GPU memory',
     vramValue: '{{value}} GiB',
     waiting: 'Waiting for the first logged step.',
+    exportRun:
+      'An export merges the adapter into the base model and logs no training steps: follow it in the engine log below.',
   },
   alarms: {
     nan_one:
@@ -213,6 +215,7 @@ export const monitorZhCN: Widen<typeof monitorEn> = {
     vram: 'GPU 显存',
     vramValue: '{{value}} GiB',
     waiting: '正在等待第一个记录的步骤。',
+    exportRun: '导出会把适配器合并进基座模型，不记录训练步骤：请在下方的引擎日志中查看进度。',
   },
   alarms: {
     nan_one:

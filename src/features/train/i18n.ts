@@ -581,6 +581,7 @@ export const trainZhCN: Widen<typeof trainEn> = {
     dataset_required: '未选择数据集：请在 dataset_dir 的 dataset_info.json 中至少选择一个条目。',
     output_dir_required: '输出目录为空：请输入文件夹，例如 saves/<model>/lora/train_1。',
     not_a_number: '{{value}} 不是数字：请输入数字。',
+    text_not_a_number: '输入的内容不是数字：请输入数字，例如 5e-5 或 0.1。',
     not_an_integer: '{{value}} 不是整数：请输入整数。',
     not_a_boolean: '{{value}} 不是布尔值：请使用 true 或 false。',
     not_a_string: '{{value}} 不是文本：请以字符串形式输入。',

@@ -94,7 +94,7 @@ describe('validateTrainConfig', () => {
   it('rejects text and NaN where a number belongs', () => {
     const issues = issuesFor(validConfig({ learning_rate: 'fast', num_train_epochs: Number.NaN }));
     expect(codesOf(issues, 'learning_rate')).toEqual(['not_a_number']);
-    expect(codesOf(issues, 'num_train_epochs')).toEqual(['not_a_number']);
+    expect(codesOf(issues, 'num_train_epochs')).toEqual(['text_not_a_number']);
     expect(issues.find((issue) => issue.field === 'learning_rate')?.params.value).toBe('"fast"');
   });
 
@@ -287,5 +287,14 @@ describe('output folder of an active run', () => {
       outputDirRun: { id: 'run-a', status: 'completed' },
     });
     expect(codesOf(issues, 'output_dir')).toEqual(['output_dir_overwrite']);
+  });
+});
+
+describe('text typed into a number field', () => {
+  it('reports NaN from the form as text that is not a number', () => {
+    const issues = issuesFor(validConfig({ learning_rate: Number.NaN }));
+    expect(codesOf(issues, 'learning_rate')).toEqual(['text_not_a_number']);
+    const issue = issues.find((item) => item.code === 'text_not_a_number');
+    expect(formatIssueEnglish(issue as ValidationIssue)).not.toContain('NaN');
   });
 });
