@@ -90,3 +90,14 @@ export function registerDataset(datasetDir: string, name: string, entry: Dataset
   }
   writeDatasetInfo(datasetDir, { ...info, [name]: entry });
 }
+
+/** Returns the `dataset_info.json` entry named `name`, or throws DatasetInfoError naming it. */
+export function readDatasetEntry(datasetDir: string, name: string): DatasetEntry {
+  const entry = readDatasetInfo(datasetDir)[name];
+  if (!entry) {
+    throw new DatasetInfoError(
+      `Dataset "${name}" is not in ${path.join(datasetDir, DATASET_INFO_FILE)}: pick one of its entries.`,
+    );
+  }
+  return entry;
+}

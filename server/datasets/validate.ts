@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { type ClipCache, lookupClip } from './clips.ts';
-import { type DatasetEntry, DatasetInfoError, readDatasetInfo } from './dataset-info.ts';
+import { type DatasetEntry, readDatasetEntry } from './dataset-info.ts';
 import { QWEN2_AUDIO_SAMPLE_RATE } from './qwen2-audio.ts';
 import {
   attributesOf,
@@ -350,11 +350,6 @@ export function validateDataset(
   limit?: number,
 ): ValidationReport {
   const resolved = path.resolve(datasetDir);
-  const entry = readDatasetInfo(resolved)[name];
-  if (!entry) {
-    throw new DatasetInfoError(
-      `Dataset "${name}" is not in ${path.join(resolved, 'dataset_info.json')}.`,
-    );
-  }
+  const entry = readDatasetEntry(resolved, name);
   return validateEntry(resolved, name, entry, limit === undefined ? {} : { limit });
 }

@@ -13,7 +13,12 @@ import {
   toAnalyzeResponse,
 } from '../datasets/cutoff.ts';
 import { cachedSamples } from '../datasets/cutoff-gate.ts';
-import { DatasetInfoError, listDatasets, readDatasetInfo } from '../datasets/dataset-info.ts';
+import {
+  DatasetInfoError,
+  listDatasets,
+  readDatasetEntry,
+  readDatasetInfo,
+} from '../datasets/dataset-info.ts';
 import { resolveInsideRoot } from '../datasets/paths.ts';
 import { attributesOf, convertRecord, DatasetFileError, readRecords } from '../datasets/records.ts';
 import { TokenizerError } from '../datasets/tokenizer.ts';
@@ -109,12 +114,7 @@ export function registerDatasetRoutes(app: FastifyInstance, _deps: RouteDeps): v
     }
     const datasetDir = path.resolve(query.data.dataset_dir);
     try {
-      const entry = readDatasetInfo(datasetDir)[query.data.dataset];
-      if (!entry) {
-        return reply
-          .code(404)
-          .send(fail('not_found', `Dataset "${query.data.dataset}" is not in dataset_info.json.`));
-      }
+      const entry = readDatasetEntry(datasetDir, query.data.dataset);
       const records = readRecords(datasetDir, entry, query.data.dataset);
       const attributes = attributesOf(entry);
       const { offset, limit } = query.data;
@@ -178,12 +178,7 @@ export function registerDatasetRoutes(app: FastifyInstance, _deps: RouteDeps): v
     }
     const datasetDir = path.resolve(query.data.dataset_dir);
     try {
-      const entry = readDatasetInfo(datasetDir)[query.data.dataset];
-      if (!entry) {
-        return reply
-          .code(404)
-          .send(fail('not_found', `Dataset "${query.data.dataset}" is not in dataset_info.json.`));
-      }
+      const entry = readDatasetEntry(datasetDir, query.data.dataset);
       return ok(validateEntry(datasetDir, query.data.dataset, entry));
     } catch (error) {
       return sendKnownError(reply, error);
