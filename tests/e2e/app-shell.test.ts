@@ -1,9 +1,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../server/logger.ts';
-import { startWorker, type WorkerAgent } from '../../server/worker/agent.ts';
-import { startTestBoard, type TestBoard, tempDir } from '../helpers/board.ts';
+import type { WorkerAgent } from '../../server/worker/agent.ts';
+import { startTestBoard, type TestBoard } from '../helpers/board.ts';
 import { assertBuilt, DIST_DIR, launchBrowser } from '../helpers/browser.ts';
+import { startMissingEngineWorker } from '../helpers/fake-engine.ts';
 
 let board: TestBoard;
 let browser: Browser;
@@ -34,13 +34,7 @@ describe('app shell', () => {
     await page.getByTestId('language-select').selectOption('zh-CN');
     expect(await page.getByTestId('tab-train').textContent()).toBe('训练');
 
-    agent = await startWorker({
-      serverUrl: board.url,
-      token: null,
-      workDir: tempDir('shell-worker'),
-      engine: { python: '/nonexistent/python', cli: '/nonexistent/llamafactory-cli' },
-      logger: silentLogger(),
-    });
+    agent = await startMissingEngineWorker(board.url);
     await expect
       .poll(() => page.getByTestId('worker-status').getAttribute('data-online'), {
         timeout: 10_000,

@@ -40,3 +40,15 @@ export function processAlive(pid: number): boolean {
 export function readPid(file: string): number {
   return Number(fs.readFileSync(file, 'utf8').trim());
 }
+
+/** Starts a worker whose engine is missing, so it registers with a "not ready" engine. */
+export function startMissingEngineWorker(serverUrl: string): Promise<WorkerAgent> {
+  return startWorker({
+    serverUrl,
+    token: null,
+    workDir: tempDir('worker'),
+    engine: { python: '/nonexistent/python', cli: '/nonexistent/llamafactory-cli' },
+    logger: silentLogger(),
+    heartbeatMs: 200,
+  });
+}

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../server/logger.ts';
 import type { Ack } from '../../server/protocol/envelope.ts';
 import type { WorkerSummary } from '../../server/protocol/workers.ts';
-import { startWorker, type WorkerAgent } from '../../server/worker/agent.ts';
-import { startTestBoard, type TestBoard, tempDir, waitFor } from '../helpers/board.ts';
+import type { WorkerAgent } from '../../server/worker/agent.ts';
+import { startTestBoard, type TestBoard, waitFor } from '../helpers/board.ts';
+import { startMissingEngineWorker } from '../helpers/fake-engine.ts';
 
 let board: TestBoard | null = null;
 let agent: WorkerAgent | null = null;
@@ -53,14 +53,7 @@ describe('server restart', () => {
     expect(run.status).toBe(201);
 
     // A worker whose engine is missing still registers, reporting "not ready".
-    agent = await startWorker({
-      serverUrl: board.url,
-      token: null,
-      workDir: tempDir('worker'),
-      engine: { python: '/nonexistent/python', cli: '/nonexistent/llamafactory-cli' },
-      logger: silentLogger(),
-      heartbeatMs: 200,
-    });
+    agent = await startMissingEngineWorker(board.url);
     await agent.registered;
     const before = await waitFor(async () => {
       const workers = await onlineWorkers(board?.url ?? '');
@@ -95,14 +88,7 @@ describe('server restart', () => {
 describe('worker connection', () => {
   it('reconnects after the board closes its connection on purpose', async () => {
     board = await startTestBoard();
-    agent = await startWorker({
-      serverUrl: board.url,
-      token: null,
-      workDir: tempDir('worker'),
-      engine: { python: '/nonexistent/python', cli: '/nonexistent/llamafactory-cli' },
-      logger: silentLogger(),
-      heartbeatMs: 200,
-    });
+    agent = await startMissingEngineWorker(board.url);
     await agent.registered;
 
     board.server.registry.socketOf(agent.workerId)?.disconnect(true);
