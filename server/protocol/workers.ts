@@ -25,7 +25,7 @@ export const engineStatusSchema = z.discriminatedUnion('state', [
     state: z.literal('not_ready'),
     /** Machine-readable cause, so browsers can show the message in the user's language. */
     code: z.enum(['python_missing', 'cli_missing', 'cli_failed']),
-    /** What is wrong, in English, e.g. "llamafactory-cli not found beside /venv/bin/python". */
+    /** The problem in English, e.g. "llamafactory-cli not found beside /venv/bin/python". */
     reason: z.string(),
     /** The command or step that fixes it. */
     fix: z.string(),
@@ -57,7 +57,7 @@ export type WorkerHeartbeat = z.infer<typeof workerHeartbeatSchema>;
 export const workerStatusSchema = z.enum(['online', 'offline']);
 export type WorkerStatus = z.infer<typeof workerStatusSchema>;
 
-/** What browsers and `/api/health` see of a worker. */
+/** A worker as browsers and `/api/health` see it. */
 export interface WorkerSummary extends Omit<WorkerRegistration, 'activeRunIds'> {
   status: WorkerStatus;
   activeRunIds: string[];

@@ -7,7 +7,7 @@ import { ok } from '../protocol/envelope.ts';
 import type { DemoInfo } from '../protocol/models.ts';
 import type { RouteDeps } from './index.ts';
 
-/** Where `npm run fixtures` (tests/fixtures/ensure.ts) writes the tiny model and the demo data. */
+/** Folder where `npm run fixtures` (tests/fixtures/ensure.ts) writes the tiny model and the demo data. */
 const FIXTURES_OUT = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '..',

@@ -175,7 +175,12 @@ export class RunService {
       },
       (error, ack) => {
         if (error || !ack.ok) {
-          const reason = error ? error.message : ack.ok ? '' : ack.error.message;
+          let reason = '';
+          if (error) {
+            reason = error.message;
+          } else if (!ack.ok) {
+            reason = ack.error.message;
+          }
           this.logger.error({ runId: run.id, workerId, reason }, 'worker did not start run');
           const current = this.repo.get(run.id);
           if (current?.status === 'starting') {

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useConnection } from '../api/socket.ts';
 
-/** The top bar's worker and engine summary, with a details panel that says how to fix an engine. */
+/** Renders the top bar's worker and engine summary, with a panel that gives the fix for a broken engine. */
 export function WorkerStatus() {
   const { t } = useTranslation();
   const workers = useConnection((state) => state.workers);
@@ -34,7 +34,12 @@ export function WorkerStatus() {
 
   const online = workers.filter((worker) => worker.status === 'online');
   const ready = online.filter((worker) => worker.engine.state === 'ready');
-  const tone = online.length === 0 ? 'bad' : ready.length === online.length ? 'good' : 'warn';
+  let tone: 'bad' | 'good' | 'warn' = 'warn';
+  if (online.length === 0) {
+    tone = 'bad';
+  } else if (ready.length === online.length) {
+    tone = 'good';
+  }
 
   return (
     <div className="worker-status" ref={root}>

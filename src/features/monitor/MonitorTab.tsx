@@ -98,7 +98,7 @@ export function MonitorTab() {
             <FailurePanel failure={selected.failure} />
           )}
           {selected.kind === 'export' ? (
-            // `llamafactory-cli export` logs no steps or loss; its console log tells the story.
+            // `llamafactory-cli export` logs no steps or loss, so only its console log shows progress.
             <p className="muted panel" data-testid="export-run-note">
               {t('monitor.progress.exportRun')}
             </p>
